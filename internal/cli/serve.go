@@ -1,0 +1,101 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/salon-blog/salon/internal/web"
+)
+
+// shutdownGrace is how long in-flight requests may take to finish after SIGINT or SIGTERM.
+const shutdownGrace = 20 * time.Second
+
+func serve(ctx context.Context, env Env, args []string) (err error) {
+	fs := flagSet(env, "serve", "serve [--addr HOST:PORT] [--data DIR] [--db URL] [--trusted-proxies CIDR,…]")
+	addr := envString(fs, env, "addr", "SALON_ADDR", "127.0.0.1:8080", "address to listen on")
+	db := databaseFlags(fs, env)
+	proxies := envString(fs, env, "trusted-proxies", "SALON_TRUSTED_PROXIES", "", "comma-separated CIDRs of reverse proxies whose X-Forwarded-For and X-Forwarded-Proto are believed")
+	logFormat := envString(fs, env, "log-format", "SALON_LOG_FORMAT", "text", "log format: text or json")
+	logLevel := envString(fs, env, "log-level", "SALON_LOG_LEVEL", "info", "log level: debug, info, warn or error")
+	if err := parse(fs, args, 0); err != nil {
+		return err
+	}
+	logger, err := newLogger(env.Stderr, *logFormat, *logLevel)
+	if err != nil {
+		return err
+	}
+	trusted, err := web.ParseProxies(*proxies)
+	if err != nil {
+		return fmt.Errorf("--trusted-proxies: %w", err)
+	}
+
+	st, err := db.connect(ctx)
+	if err != nil {
+		return err
+	}
+	defer func() { err = errors.Join(err, st.Close()) }()
+	applied, err := st.Migrate(ctx)
+	if err != nil {
+		return err
+	}
+	if len(applied) > 0 {
+		logger.Info("migrated the database", "versions", applied)
+	}
+	site, err := web.New(web.Config{Store: st, Logger: logger, Proxies: trusted})
+	if err != nil {
+		return err
+	}
+
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return fmt.Errorf("cannot listen on %s: %w", *addr, errors.Unwrap(err))
+	}
+	srv := &http.Server{
+		Handler:           site.Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	logger.Info("Salon is serving", "url", "http://"+ln.Addr().String()+"/")
+
+	select {
+	case err := <-served:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	logger.Info("shutting down: finishing requests in flight", "grace", shutdownGrace)
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	logger.Info("stopped")
+	return nil
+}
+
+func newLogger(w io.Writer, format, level string) (*slog.Logger, error) {
+	var lv slog.Level
+	if err := lv.UnmarshalText([]byte(level)); err != nil {
+		return nil, fmt.Errorf("--log-level %q: use debug, info, warn or error", level)
+	}
+	opts := &slog.HandlerOptions{Level: lv}
+	switch strings.ToLower(format) {
+	case "text":
+		return slog.New(slog.NewTextHandler(w, opts)), nil
+	case "json":
+		return slog.New(slog.NewJSONHandler(w, opts)), nil
+	}
+	return nil, fmt.Errorf("--log-format %q: use text or json", format)
+}

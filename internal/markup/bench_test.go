@@ -1,0 +1,43 @@
+package markup
+
+import (
+	"os"
+	"strings"
+	"testing"
+)
+
+// BenchmarkRenderPost renders a post of about 2,000 words: the long golden
+// post repeated until it is that long.
+func BenchmarkRenderPost(b *testing.B) {
+	part, err := os.ReadFile("testdata/long-post.md")
+	if err != nil {
+		b.Fatal(err)
+	}
+	var post strings.Builder
+	for words := 0; words < 2000; words = len(strings.Fields(PlainText(RenderPost(post.String()).HTML))) {
+		post.Write(part)
+		post.WriteString("\n\n")
+	}
+	src := post.String()
+	b.SetBytes(int64(len(src)))
+	for b.Loop() {
+		RenderPost(src)
+	}
+}
+
+func BenchmarkRenderComment(b *testing.B) {
+	const comment = `Thanks for writing this up! I've been baking for about six months and the part about
+the cold proof matched my experience exactly -- it's made weekend baking *so* much easier.
+
+One question: do you adjust the hydration when you switch to more whole wheat? I tried
+going to 30% and the dough got stiff. I followed [this guide](https://example.com/guide)
+but it doesn't say.
+
+> Every failed loaf is still toast.
+
+My grandmother said the same thing, word for word. <b>Great post.</b>`
+	b.SetBytes(int64(len(comment)))
+	for b.Loop() {
+		RenderComment(comment)
+	}
+}

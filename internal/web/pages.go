@@ -1,0 +1,360 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"html/template"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/salon-blog/salon/internal/blog"
+	"github.com/salon-blog/salon/internal/markup"
+)
+
+// request is what every public handler works from: the parsed route, the site settings and the time.
+type request struct {
+	route    route
+	settings blog.Settings
+	loc      *time.Location
+	now      time.Time
+	base     string // absolute URL of the site, without a trailing slash
+}
+
+func (s *Server) newRequest(r *http.Request, rt route) (*request, error) {
+	st, err := s.store.Settings(r.Context())
+	if err != nil {
+		return nil, err
+	}
+	return &request{route: rt, settings: st, loc: st.Location(), now: s.now().UTC(), base: baseURL(r, st)}, nil
+}
+
+// baseURL is the site's configured address, or else the one the reader used.
+func baseURL(r *http.Request, st blog.Settings) string {
+	if st.URL != "" {
+		return st.URL
+	}
+	scheme := "http"
+	if clientOf(r).Secure {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host
+}
+
+// public serves every reader-facing URL that is not a fixed route: the home page, posts, pages, archives and feeds.
+func (s *Server) public(w http.ResponseWriter, r *http.Request) error {
+	rt, ok := parseRoute(r.URL.Path)
+	if !ok {
+		return errNotFound
+	}
+	if !strings.HasSuffix(r.URL.Path, "/") || rt.explicitFirstPage {
+		target := r.URL.Path + "/"
+		if rt.explicitFirstPage {
+			target = strings.TrimSuffix(strings.TrimSuffix(r.URL.Path, "/"), "/page/1") + "/"
+		}
+		return redirect(w, r, target)
+	}
+	req, err := s.newRequest(r, rt)
+	if err != nil {
+		return err
+	}
+	switch rt.kind {
+	case routeSlug:
+		return s.single(w, r, req)
+	case routeHome:
+		if id := r.URL.Query().Get("p") + r.URL.Query().Get("page_id"); id != "" {
+			return s.shortLink(w, r, req, id)
+		}
+		return s.listing(w, r, req, listing{path: "/", filter: blog.PostFilter{StickyFirst: true}})
+	case routeCategory:
+		return s.category(w, r, req)
+	case routeTag:
+		t, err := s.store.TermBySlug(r.Context(), blog.Tag, rt.slug)
+		if err != nil {
+			return err
+		}
+		return s.listing(w, r, req, listing{path: blog.TermPath(&t), heading: "Tag: " + t.Name, feedTitle: "tag " + t.Name,
+			filter: blog.PostFilter{TagID: t.ID}})
+	case routeAuthor:
+		u, err := s.store.UserBySlug(r.Context(), rt.slug)
+		if err != nil {
+			return err
+		}
+		return s.listing(w, r, req, listing{path: blog.AuthorPath(u.Slug), heading: "Posts by " + u.Name, feedTitle: "posts by " + u.Name,
+			filter: blog.PostFilter{AuthorID: u.ID}})
+	case routeDate:
+		return s.dateArchive(w, r, req)
+	}
+	return errNotFound
+}
+
+func (s *Server) category(w http.ResponseWriter, r *http.Request, req *request) error {
+	path := req.route.categoryPath
+	t, err := s.store.TermBySlug(r.Context(), blog.Category, path[len(path)-1])
+	if err != nil {
+		return err
+	}
+	if strings.Join(path, "/") != t.Path {
+		return redirect(w, r, archivePath(blog.TermPath(&t), req.route))
+	}
+	cats, err := s.store.Categories(r.Context())
+	if err != nil {
+		return err
+	}
+	return s.listing(w, r, req, listing{path: blog.TermPath(&t), heading: "Category: " + t.Name, feedTitle: "category " + t.Name,
+		filter: blog.PostFilter{CategoryIDs: blog.DescendantIDs(cats, t.ID)}})
+}
+
+// archivePath rebuilds the URL of an archive at its canonical base, keeping the page or feed the reader asked for.
+func archivePath(base string, rt route) string {
+	switch rt.feed {
+	case feedRSS:
+		return base + "feed/"
+	case feedAtom:
+		return base + "feed/atom/"
+	}
+	return blog.PagedPath(base, rt.page)
+}
+
+func (s *Server) dateArchive(w http.ResponseWriter, r *http.Request, req *request) error {
+	rt := req.route
+	month, day := max(rt.month, 1), max(rt.day, 1)
+	from := time.Date(rt.year, time.Month(month), day, 0, 0, 0, 0, req.loc)
+	if from.Day() != day { // February 30th and the like
+		return errNotFound
+	}
+	var until time.Time
+	var heading, path string
+	switch {
+	case rt.day != 0:
+		until = from.AddDate(0, 0, 1)
+		heading, path = from.Format("January 2, 2006"), from.Format("/2006/01/02/")
+	case rt.month != 0:
+		until = from.AddDate(0, 1, 0)
+		heading, path = from.Format("January 2006"), from.Format("/2006/01/")
+	default:
+		until = from.AddDate(1, 0, 0)
+		heading, path = from.Format("2006"), from.Format("/2006/")
+	}
+	return s.listing(w, r, req, listing{path: path, heading: "Archives: " + heading, feedTitle: heading, notFoundWhenEmpty: true,
+		filter: blog.PostFilter{From: from, Until: until}})
+}
+
+// listing is one kind of post list: its canonical path, its heading, and which posts it shows.
+type listing struct {
+	path              string
+	heading           string
+	feedTitle         string // names the archive in its feed's title; "" for the site feed
+	filter            blog.PostFilter
+	notFoundWhenEmpty bool
+}
+
+func (s *Server) listing(w http.ResponseWriter, r *http.Request, req *request, l listing) error {
+	f := l.filter
+	f.Type, f.PublicAt = blog.TypePost, req.now
+	if req.route.feed != feedNone {
+		f.Limit, f.StickyFirst = req.settings.FeedItems, false // feeds are chronological
+		posts, _, err := s.store.Posts(r.Context(), f)
+		if err != nil {
+			return err
+		}
+		return s.writeFeed(w, r, req, l, posts)
+	}
+	perPage := req.settings.PostsPerPage
+	f.Limit, f.Offset = perPage, (req.route.page-1)*perPage
+	posts, total, err := s.store.Posts(r.Context(), f)
+	if err != nil {
+		return err
+	}
+	lastPage := max((total+perPage-1)/perPage, 1)
+	if req.route.page > lastPage || (total == 0 && l.notFoundWhenEmpty) {
+		return errNotFound
+	}
+	page := &listPage{Heading: l.heading, Pager: newPager(l.path, req.route.page, lastPage)}
+	if err := s.fillBase(r.Context(), req, &page.basePage, blog.PagedPath(l.path, req.route.page)); err != nil {
+		return err
+	}
+	if l.heading != "" {
+		page.Head.Title = l.heading + " – " + req.settings.Title
+		page.Head.Feeds = append(page.Head.Feeds,
+			feedLink{Title: req.settings.Title + " » " + l.feedTitle + " (RSS)", URL: req.base + l.path + "feed/"},
+			feedLink{Title: req.settings.Title + " » " + l.feedTitle + " (Atom)", Atom: true, URL: req.base + l.path + "feed/atom/"})
+	}
+	if req.route.page > 1 {
+		page.Head.Title = fmt.Sprintf("%s – Page %d", page.Head.Title, req.route.page)
+	}
+	for i := range posts {
+		page.Posts = append(page.Posts, s.postView(req, &posts[i], true))
+	}
+	return s.views.render(w, http.StatusOK, "list", page)
+}
+
+func newPager(base string, current, last int) pager {
+	p := pager{}
+	if current > 1 {
+		p.Newer = blog.PagedPath(base, current-1)
+	}
+	if current < last {
+		p.Older = blog.PagedPath(base, current+1)
+	}
+	if last == 1 {
+		return p
+	}
+	// Show the first, the last, and two either side of the current page, with gaps between.
+	for n := 1; n <= last; n++ {
+		if n == 1 || n == last || (n >= current-2 && n <= current+2) {
+			p.Pages = append(p.Pages, pageLink{Number: n, URL: blog.PagedPath(base, n), Current: n == current})
+		} else if len(p.Pages) > 0 && !p.Pages[len(p.Pages)-1].Gap {
+			p.Pages = append(p.Pages, pageLink{Gap: true})
+		}
+	}
+	return p
+}
+
+func (s *Server) single(w http.ResponseWriter, r *http.Request, req *request) error {
+	p, _, err := s.store.PostBySlug(r.Context(), req.route.slug)
+	if err != nil {
+		return err
+	}
+	if !p.IsPublic(req.now) {
+		return errNotFound
+	}
+	if req.route.feed != feedNone {
+		return errNotFound // comment feeds come with the discussion
+	}
+	canonical := req.settings.PostPath(&p)
+	if r.URL.Path != canonical {
+		return redirect(w, r, canonical)
+	}
+	page := &postPage{Post: s.postView(req, &p, false)}
+	if err := s.fillBase(r.Context(), req, &page.basePage, canonical); err != nil {
+		return err
+	}
+	page.Head.Title = p.Title + " – " + req.settings.Title
+	page.Head.Description = p.Excerpt
+	if page.Head.Description == "" {
+		page.Head.Description = markup.Excerpt(template.HTML(p.HTML), 30)
+	}
+	return s.views.render(w, http.StatusOK, "post", page)
+}
+
+// shortLink answers /?p=ID (and /?page_id=ID), the address feeds use as a post's permanent ID, with a redirect to
+// the post's permalink.
+func (s *Server) shortLink(w http.ResponseWriter, r *http.Request, req *request, idText string) error {
+	id, err := strconv.ParseInt(idText, 10, 64)
+	if err != nil || id <= 0 {
+		return errNotFound
+	}
+	p, err := s.store.Post(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	if !p.IsPublic(req.now) {
+		return errNotFound
+	}
+	http.Redirect(w, r, req.settings.PostPath(&p), http.StatusMovedPermanently)
+	return nil
+}
+
+// fillBase fills what every page shows: the site header, its pages menu and its feeds.
+func (s *Server) fillBase(ctx context.Context, req *request, b *basePage, path string) error {
+	st := req.settings
+	pages, _, err := s.store.Posts(ctx, blog.PostFilter{Type: blog.TypePage, PublicAt: req.now, Limit: 20})
+	if err != nil {
+		return err
+	}
+	slices.Reverse(pages) // oldest first: "About" was usually written first
+	b.Site = siteView{Title: st.Title, Tagline: st.Tagline, Language: st.Language, Home: "/"}
+	for i := range pages {
+		b.Site.Pages = append(b.Site.Pages, link{Name: pages[i].Title, URL: st.PostPath(&pages[i])})
+	}
+	b.Head = headView{
+		Title:       st.Title,
+		Description: st.Tagline,
+		Canonical:   req.base + path,
+		Feeds: []feedLink{
+			{Title: st.Title + " (RSS)", URL: req.base + "/feed/"},
+			{Title: st.Title + " (Atom)", Atom: true, URL: req.base + "/feed/atom/"},
+		},
+	}
+	return nil
+}
+
+func (s *Server) postView(req *request, p *blog.Post, inList bool) postView {
+	v := postView{
+		Title:        p.Title,
+		URL:          req.settings.PostPath(p),
+		IsPage:       p.Type == blog.TypePage,
+		Sticky:       p.Sticky,
+		Published:    newDateView(p.Published, req.loc),
+		Updated:      newDateView(p.Updated, req.loc),
+		WasUpdated:   p.Updated.Sub(p.Published) > time.Hour,
+		Author:       link{Name: p.Author.Name, URL: blog.AuthorPath(p.Author.Slug)},
+		HTML:         template.HTML(p.HTML),
+		CommentCount: p.CommentCount,
+		CommentsOpen: p.CommentsOpen,
+	}
+	if inList {
+		v.Summary = template.HTML(p.Summary)
+	}
+	for i := range p.Categories {
+		v.Categories = append(v.Categories, link{Name: p.Categories[i].Name, URL: blog.TermPath(&p.Categories[i])})
+	}
+	for i := range p.Tags {
+		v.Tags = append(v.Tags, link{Name: p.Tags[i].Name, URL: blog.TermPath(&p.Tags[i])})
+	}
+	switch p.CommentCount {
+	case 0:
+		v.CommentsLabel = "No comments"
+	case 1:
+		v.CommentsLabel = "1 comment"
+	default:
+		v.CommentsLabel = fmt.Sprintf("%d comments", p.CommentCount)
+	}
+	return v
+}
+
+// renderError shows the site's error page. It reads the settings for the site's look; when even that fails (the
+// database is down), it falls back to a plain page rather than failing twice.
+func (s *Server) renderError(w http.ResponseWriter, r *http.Request, status int) {
+	page := &errorPage{Status: status}
+	switch status {
+	case http.StatusNotFound:
+		page.Heading, page.Message = "Page not found", "Nothing lives at this address. It may have moved, or the link may be mistyped."
+	case http.StatusServiceUnavailable:
+		page.Heading, page.Message = "Back in a moment", "The site cannot reach its database just now. Please try again shortly."
+		w.Header().Set("Retry-After", "5")
+	case http.StatusBadRequest:
+		page.Heading, page.Message = "Bad request", "The address or the form could not be understood."
+	default:
+		page.Heading, page.Message = "Something went wrong", "The page could not be shown because of a fault on our side. It has been logged; please try again in a moment."
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	req, err := s.newRequest(r, route{})
+	if err == nil {
+		err = s.fillBase(r.Context(), req, &page.basePage, r.URL.Path)
+	}
+	if err == nil {
+		page.Head.Title = page.Heading + " – " + req.settings.Title
+		page.Head.NoIndex = true
+		err = s.views.render(w, status, "error", page)
+	}
+	if err != nil {
+		s.log.ErrorContext(r.Context(), "render error page", "status", status, "err", err)
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.WriteHeader(status)
+		fmt.Fprintf(w, "%s\n\n%s\n", page.Heading, page.Message)
+	}
+}
+
+// redirect answers with a permanent redirect to target on this site, keeping the query string.
+func redirect(w http.ResponseWriter, r *http.Request, target string) error {
+	target = "/" + strings.TrimLeft(target, "/\\") // never "//host": that would leave the site
+	if r.URL.RawQuery != "" {
+		target += "?" + r.URL.RawQuery
+	}
+	http.Redirect(w, r, target, http.StatusMovedPermanently)
+	return nil
+}

@@ -1,0 +1,177 @@
+// Package web serves Salon's public site: the home page, posts and pages, archives, feeds, static assets and the
+// error pages, all server-rendered from embedded templates and working without JavaScript. Handlers parse the
+// request, ask the store, and render a typed page; they never see SQL.
+package web
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"runtime/debug"
+	"time"
+
+	"github.com/salon-blog/salon/internal/blog"
+)
+
+// Store is what the public site reads.
+type Store interface {
+	Settings(ctx context.Context) (blog.Settings, error)
+	Posts(ctx context.Context, f blog.PostFilter) ([]blog.Post, int, error)
+	Post(ctx context.Context, id int64) (blog.Post, error)
+	PostBySlug(ctx context.Context, slug string) (blog.Post, bool, error)
+	Categories(ctx context.Context) ([]blog.Term, error)
+	TermBySlug(ctx context.Context, taxonomy blog.Taxonomy, slug string) (blog.Term, error)
+	UserBySlug(ctx context.Context, slug string) (blog.User, error)
+	Ping(ctx context.Context) error
+}
+
+// Config is what the site needs from its operator.
+type Config struct {
+	Store   Store
+	Logger  *slog.Logger
+	Proxies Proxies
+	Now     func() time.Time
+}
+
+// Server is the public site.
+type Server struct {
+	store   Store
+	log     *slog.Logger
+	proxies Proxies
+	now     func() time.Time
+	views   *views
+	assets  *assets
+}
+
+// New parses the templates and fingerprints the static files; a broken template fails here, not on a request.
+func New(cfg Config) (*Server, error) {
+	a, err := loadAssets()
+	if err != nil {
+		return nil, err
+	}
+	v, err := loadViews(a)
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{store: cfg.Store, log: cfg.Logger, proxies: cfg.Proxies, now: cfg.Now, views: v, assets: a}
+	if s.log == nil {
+		s.log = slog.New(slog.DiscardHandler)
+	}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	return s, nil
+}
+
+// Handler returns the site's HTTP handler with its middleware.
+func (s *Server) Handler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", s.healthz)
+	mux.Handle("GET /static/{file}", s.assets)
+	mux.Handle("GET /{$}", s.page(s.public))
+	mux.Handle("GET /", s.page(s.public))
+	return s.middleware(mux)
+}
+
+// middleware identifies the client, recovers from panics with the site's 500 page, and logs each request.
+func (s *Server) middleware(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		c := s.proxies.identify(r)
+		r = r.WithContext(withClient(r.Context(), c))
+		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				s.log.ErrorContext(r.Context(), "panic", "path", r.URL.Path, "panic", v, "stack", string(debug.Stack()))
+				if !rec.wrote {
+					s.renderError(rec, r, http.StatusInternalServerError)
+				}
+			}
+			s.log.InfoContext(r.Context(), "request", "method", r.Method, "path", r.URL.Path, "status", rec.status,
+				"bytes", rec.bytes, "duration", time.Since(start), "ip", c.IP.String())
+		}()
+		setSecurityHeaders(rec.Header())
+		next.ServeHTTP(rec, r)
+	})
+}
+
+func setSecurityHeaders(h http.Header) {
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
+	h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' https: data:; media-src 'self' https:; style-src 'self'; script-src 'self'; object-src 'none'; base-uri 'self'; frame-ancestors 'none'; form-action 'self'")
+	h.Set("X-Frame-Options", "DENY")
+}
+
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+	bytes  int
+	wrote  bool
+}
+
+func (r *statusRecorder) WriteHeader(code int) {
+	if !r.wrote {
+		r.status, r.wrote = code, true
+	}
+	r.ResponseWriter.WriteHeader(code)
+}
+
+func (r *statusRecorder) Write(b []byte) (int, error) {
+	r.wrote = true
+	n, err := r.ResponseWriter.Write(b)
+	r.bytes += n
+	return n, err
+}
+
+func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	if err := s.store.Ping(ctx); err != nil {
+		s.log.WarnContext(ctx, "health check: database does not answer", "err", err)
+		w.WriteHeader(http.StatusServiceUnavailable)
+		fmt.Fprintln(w, "database unavailable")
+		return
+	}
+	fmt.Fprintln(w, "ok")
+}
+
+// page adapts a handler that returns an error: errors become the site's error pages, with the status their code
+// maps to, and internal details go to the log only.
+func (s *Server) page(h func(http.ResponseWriter, *http.Request) error) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		err := h(w, r)
+		if err == nil {
+			return
+		}
+		status := errorStatus(err)
+		if status >= 500 && !errors.Is(err, context.Canceled) {
+			s.log.ErrorContext(r.Context(), "request failed", "path", r.URL.Path, "err", err)
+		}
+		s.renderError(w, r, status)
+	})
+}
+
+// errorStatus is the one table from error codes to HTTP statuses.
+func errorStatus(err error) int {
+	switch blog.ErrorCode(err) {
+	case blog.ENOTFOUND:
+		return http.StatusNotFound
+	case blog.EINVALID:
+		return http.StatusBadRequest
+	case blog.ECONFLICT:
+		return http.StatusConflict
+	case blog.EUNAVAILABLE:
+		return http.StatusServiceUnavailable
+	}
+	return http.StatusInternalServerError
+}
+
+// errNotFound is returned by handlers for any URL that names nothing.
+var errNotFound = blog.Errorf(blog.ENOTFOUND, "page not found")

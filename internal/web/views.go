@@ -1,0 +1,161 @@
+package web
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	"html/template"
+	"net/http"
+	"time"
+)
+
+//go:embed templates
+var templateFiles embed.FS
+
+// views holds one parsed template set per page kind, each the layout plus that page's content.
+type views struct {
+	pages map[string]*template.Template
+}
+
+// pageNames are the templates besides the layout; each defines "title" and "content".
+var pageNames = []string{"list", "post", "error"}
+
+func loadViews(a *assets) (*views, error) {
+	funcs := template.FuncMap{"asset": a.url}
+	v := &views{pages: map[string]*template.Template{}}
+	for _, name := range pageNames {
+		t, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFiles, "templates/layout.html", "templates/partials.html", "templates/"+name+".html")
+		if err != nil {
+			return nil, fmt.Errorf("parse template %s: %w", name, err)
+		}
+		// Execute once against a zero page so that a reference to a missing asset or field fails at start.
+		if err := t.Execute(new(bytes.Buffer), zeroPage(name)); err != nil {
+			return nil, fmt.Errorf("check template %s: %w", name, err)
+		}
+		v.pages[name] = t
+	}
+	return v, nil
+}
+
+func zeroPage(name string) any {
+	switch name {
+	case "list":
+		return &listPage{}
+	case "post":
+		return &postPage{}
+	}
+	return &errorPage{}
+}
+
+// render executes a page into a buffer first, so that a template error becomes a clean 500 rather than half a page.
+func (v *views) render(w http.ResponseWriter, status int, name string, data any) error {
+	var buf bytes.Buffer
+	if err := v.pages[name].Execute(&buf, data); err != nil {
+		return fmt.Errorf("render %s: %w", name, err)
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+// siteView is what every page shows of the site: header, navigation and feeds.
+type siteView struct {
+	Title    string
+	Tagline  string
+	Language string
+	Home     string
+	Pages    []link
+}
+
+// headView is the page's <head>: title, description, canonical URL and feed autodiscovery.
+type headView struct {
+	Title       string
+	Description string
+	Canonical   string
+	Feeds       []feedLink
+	NoIndex     bool
+}
+
+type link struct {
+	Name string
+	URL  string
+}
+
+type feedLink struct {
+	Title string
+	Atom  bool // else RSS; the template writes the MIME type literally, since an escaped "+" confuses some readers
+	URL   string
+}
+
+// basePage is embedded in every page struct.
+type basePage struct {
+	Site siteView
+	Head headView
+}
+
+// listPage is the home page and every archive.
+type listPage struct {
+	basePage
+	Heading     string // "" on the home page
+	Description string
+	Posts       []postView
+	Pager       pager
+}
+
+// postPage is a single post or page.
+type postPage struct {
+	basePage
+	Post postView
+}
+
+// errorPage is a 404, 500 or 503 in the site's look.
+type errorPage struct {
+	basePage
+	Status  int
+	Heading string
+	Message string
+}
+
+// postView is a post as templates show it: URLs made, dates formatted in the site's zone.
+type postView struct {
+	Title         string
+	URL           string
+	IsPage        bool
+	Sticky        bool
+	Published     dateView
+	Updated       dateView
+	WasUpdated    bool
+	Author        link
+	Categories    []link
+	Tags          []link
+	HTML          template.HTML
+	Summary       template.HTML // non-empty only on listings of a post with a "read more" marker
+	CommentCount  int
+	CommentsOpen  bool
+	CommentsLabel string
+}
+
+type dateView struct {
+	ISO  string // RFC 3339, for <time datetime>
+	Text string // as readers read it
+}
+
+func newDateView(t time.Time, loc *time.Location) dateView {
+	t = t.In(loc)
+	return dateView{ISO: t.Format(time.RFC3339), Text: t.Format("January 2, 2006 at 3:04 pm")}
+}
+
+// pager links the pages of a listing.
+type pager struct {
+	Newer string
+	Older string
+	Pages []pageLink
+}
+
+type pageLink struct {
+	Number  int
+	URL     string
+	Current bool
+	Gap     bool // an ellipsis between distant page numbers
+}
