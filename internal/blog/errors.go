@@ -9,6 +9,7 @@ import (
 const (
 	ECONFLICT    = "conflict"    // the thing exists already (a duplicate slug or email)
 	EINTERNAL    = "internal"    // a fault of ours or of the machine; details are logged, never shown
+	EFORBIDDEN   = "forbidden"   // the user may not do this
 	EINVALID     = "invalid"     // the input is wrong; Message says how, in words a user understands
 	ENOTFOUND    = "not_found"   // no such thing
 	EUNAVAILABLE = "unavailable" // the database cannot be reached for the moment

@@ -2,6 +2,7 @@ package blog
 
 import (
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -28,6 +29,24 @@ type Settings struct {
 	PostsPerPage int
 	FeedItems    int
 	Permalink    PermalinkStyle
+	Discussion   Discussion
+}
+
+// Discussion holds the comment settings, as WordPress's Discussion screen has them.
+type Discussion struct {
+	Enabled            bool     // the site-wide switch: false closes every thread
+	HoldAll            bool     // every comment waits for a moderator
+	TrustApproved      bool     // a commenter with an approved comment is approved at once
+	MaxLinks           int      // hold a comment with this many links or more; 0 never holds for links
+	ModerationWords    []string // hold a comment containing any of these
+	DisallowedWords    []string // send a comment containing any of these to spam
+	CloseAfterDays     int      // close threads on posts older than this; 0 never
+	ThreadDepth        int      // replies nest this deep; deeper replies attach at the last level
+	PerPage            int      // top-level comments per page; 0 shows all on one page
+	NewestFirst        bool     // list comments newest first
+	Gravatar           bool     // use Gravatar images instead of local avatars (sends a hash of the email to Gravatar)
+	EditWindowMinutes  int      // a commenter may edit or delete their comment this long after posting
+	TrashRetentionDays int      // trashed comments are purged after this long
 }
 
 // DefaultSettings are a new site's settings.
@@ -40,6 +59,9 @@ func DefaultSettings() Settings {
 		PostsPerPage: 10,
 		FeedItems:    10,
 		Permalink:    PermalinkDay,
+		Discussion: Discussion{
+			Enabled: true, TrustApproved: true, MaxLinks: 2, ThreadDepth: 5, EditWindowMinutes: 10, TrashRetentionDays: 30,
+		},
 	}
 }
 
@@ -59,7 +81,9 @@ func (s Setting) Set(st *Settings, v string) error { return s.set(st, v) }
 
 // SettingKeys lists every setting by its stored key. Storage keeps settings as key/value text through these, so a
 // new setting needs only a line here.
-var SettingKeys = []Setting{
+var SettingKeys = slices.Concat(siteSettings, discussionSettings)
+
+var siteSettings = []Setting{
 	{"title", "the site's name", func(s *Settings) string { return s.Title }, func(s *Settings, v string) error {
 		if strings.TrimSpace(v) == "" || utf8.RuneCountInString(v) > 200 {
 			return Errorf(EINVALID, "the title must be 1 to 200 characters")
@@ -99,12 +123,8 @@ var SettingKeys = []Setting{
 		s.TimeZone = v
 		return nil
 	}},
-	{"posts_per_page", "posts on the home page and in archives (1-100)", func(s *Settings) string { return strconv.Itoa(s.PostsPerPage) }, func(s *Settings, v string) error {
-		return setCount(&s.PostsPerPage, v, "posts_per_page")
-	}},
-	{"feed_items", "posts in each feed (1-100)", func(s *Settings) string { return strconv.Itoa(s.FeedItems) }, func(s *Settings, v string) error {
-		return setCount(&s.FeedItems, v, "feed_items")
-	}},
+	intSetting("posts_per_page", "posts on the home page and in archives", 1, 100, func(s *Settings) *int { return &s.PostsPerPage }),
+	intSetting("feed_items", "posts in each feed", 1, 100, func(s *Settings) *int { return &s.FeedItems }),
 	{"permalink", "post URLs: day (/2024/05/17/slug/), month (/2024/05/slug/) or name (/slug/)", func(s *Settings) string { return string(s.Permalink) }, func(s *Settings, v string) error {
 		switch p := PermalinkStyle(v); p {
 		case PermalinkDay, PermalinkMonth, PermalinkPlain:
@@ -115,6 +135,78 @@ var SettingKeys = []Setting{
 	}},
 }
 
+// discussionSettings are the comment settings' keys.
+var discussionSettings = []Setting{
+	boolSetting("comments_enabled", "on: readers may comment; off: every thread is closed", func(s *Settings) *bool { return &s.Discussion.Enabled }),
+	boolSetting("comment_moderation", "on: every comment waits for a moderator", func(s *Settings) *bool { return &s.Discussion.HoldAll }),
+	boolSetting("comment_previously_approved", "on: a commenter with an approved comment is approved at once", func(s *Settings) *bool { return &s.Discussion.TrustApproved }),
+	intSetting("comment_max_links", "hold a comment with this many links or more (0: never)", 0, 100, func(s *Settings) *int { return &s.Discussion.MaxLinks }),
+	wordsSetting("moderation_keys", "words or phrases that hold a comment for moderation, one per line", func(s *Settings) *[]string { return &s.Discussion.ModerationWords }),
+	wordsSetting("disallowed_keys", "words or phrases that send a comment to spam, one per line", func(s *Settings) *[]string { return &s.Discussion.DisallowedWords }),
+	intSetting("close_comments_days_old", "close comments on posts older than this many days (0: never)", 0, 36500, func(s *Settings) *int { return &s.Discussion.CloseAfterDays }),
+	intSetting("thread_comments_depth", "how deep replies nest (1: no nesting)", 1, 10, func(s *Settings) *int { return &s.Discussion.ThreadDepth }),
+	intSetting("comments_per_page", "top-level comments per page (0: all on one page)", 0, 1000, func(s *Settings) *int { return &s.Discussion.PerPage }),
+	{"comment_order", "oldest or newest comments first", func(s *Settings) string {
+		if s.Discussion.NewestFirst {
+			return "newest"
+		}
+		return "oldest"
+	}, func(s *Settings, v string) error {
+		switch v {
+		case "oldest", "newest":
+			s.Discussion.NewestFirst = v == "newest"
+			return nil
+		}
+		return Errorf(EINVALID, "comment_order must be oldest or newest")
+	}},
+	boolSetting("gravatar", "on: show Gravatar images (sends a hash of each commenter's email to Gravatar); off: local avatars", func(s *Settings) *bool { return &s.Discussion.Gravatar }),
+	intSetting("comment_edit_minutes", "minutes a commenter may edit or delete their own comment", 0, 1440, func(s *Settings) *int { return &s.Discussion.EditWindowMinutes }),
+	intSetting("trash_days", "days before trashed comments are purged", 1, 3650, func(s *Settings) *int { return &s.Discussion.TrashRetentionDays }),
+}
+
+func boolSetting(key, help string, field func(*Settings) *bool) Setting {
+	return Setting{key, help, func(s *Settings) string {
+		if *field(s) {
+			return "on"
+		}
+		return "off"
+	}, func(s *Settings, v string) error {
+		switch strings.ToLower(v) {
+		case "on", "true", "1", "yes":
+			*field(s) = true
+		case "off", "false", "0", "no":
+			*field(s) = false
+		default:
+			return Errorf(EINVALID, "%s must be on or off", key)
+		}
+		return nil
+	}}
+}
+
+func intSetting(key, help string, lo, hi int, field func(*Settings) *int) Setting {
+	return Setting{key, help, func(s *Settings) string { return strconv.Itoa(*field(s)) }, func(s *Settings, v string) error {
+		n, err := strconv.Atoi(strings.TrimSpace(v))
+		if err != nil || n < lo || n > hi {
+			return Errorf(EINVALID, "%s must be a whole number from %d to %d", key, lo, hi)
+		}
+		*field(s) = n
+		return nil
+	}}
+}
+
+func wordsSetting(key, help string, field func(*Settings) *[]string) Setting {
+	return Setting{key, help, func(s *Settings) string { return strings.Join(*field(s), "\n") }, func(s *Settings, v string) error {
+		var words []string
+		for _, w := range strings.Split(v, "\n") {
+			if w = strings.TrimSpace(w); w != "" {
+				words = append(words, w)
+			}
+		}
+		*field(s) = words
+		return nil
+	}}
+}
+
 // LookupSetting finds a setting by key.
 func LookupSetting(key string) (Setting, error) {
 	for _, s := range SettingKeys {
@@ -123,15 +215,6 @@ func LookupSetting(key string) (Setting, error) {
 		}
 	}
 	return Setting{}, Errorf(EINVALID, "%q is not a setting; run `salon settings` to list them", key)
-}
-
-func setCount(dst *int, v, key string) error {
-	n, err := strconv.Atoi(v)
-	if err != nil || n < 1 || n > 100 {
-		return Errorf(EINVALID, "%s must be a whole number from 1 to 100", key)
-	}
-	*dst = n
-	return nil
 }
 
 // Location returns the site's time zone. A zone name that no longer loads (the system's zone database changed)

@@ -45,6 +45,7 @@ func commands() []command {
 		{"user", "add and list users (user add, user list)", user},
 		{"post", "add, edit and list posts and pages (post add, post edit, post list)", postCmd},
 		{"settings", "show and change site settings (settings, settings set KEY VALUE)", settings},
+		{"comment", "list and moderate comments (comment list, comment approve|unapprove|spam|trash|restore ID…)", commentCmd},
 	}
 }
 

@@ -48,7 +48,7 @@ func serve(ctx context.Context, env Env, args []string) (err error) {
 	if len(applied) > 0 {
 		logger.Info("migrated the database", "versions", applied)
 	}
-	site, err := web.New(web.Config{Store: st, Logger: logger, Proxies: trusted})
+	site, err := web.New(ctx, web.Config{Store: st, Logger: logger, Proxies: trusted})
 	if err != nil {
 		return err
 	}

@@ -3,8 +3,8 @@ package markup
 import (
 	"bufio"
 	"errors"
-	"io/fs"
 	"html/template"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,7 +12,6 @@ import (
 	"unicode"
 
 	"github.com/google/go-cmp/cmp"
-
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
 )

@@ -248,7 +248,7 @@ func lookup(t *testing.T, s *store.Store, slug string, wantID int64, wantMoved b
 }
 
 func TestUpdatePostSlugs(t *testing.T) {
-	s := newStore(t)
+	s, db := newStoreDB(t)
 	ctx := t.Context()
 	ann := createUser(t, s, "Ann", blog.RoleAuthor)
 	a := newPost(ann.ID, "First", t0)
@@ -269,6 +269,9 @@ func TestUpdatePostSlugs(t *testing.T) {
 	update(&a, "first") // back again: the old slug is current once more, and "second" now redirects
 	lookup(t, s, "first", a.ID, false)
 	lookup(t, s, "second", a.ID, true)
+	if n := count(t, db, "post_old_slugs"); n != 1 {
+		t.Errorf("old slugs after renaming back = %d; want 1 (second): the current slug must not stay listed as old", n)
+	}
 
 	update(&a, "third")
 	lookup(t, s, "first", a.ID, true)

@@ -52,6 +52,13 @@ func TestSetSetting(t *testing.T) {
 	if n := count(t, db, "settings"); n != 8 {
 		t.Errorf("rows in settings = %d; want 8, one a key", n)
 	}
+	var url string
+	if err := db.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = $1`, "url").Scan(&url); err != nil {
+		t.Fatal(err)
+	}
+	if want := "https://example.com/blog"; url != want {
+		t.Errorf("stored url = %q; want the normalized %q", url, want)
+	}
 }
 
 func TestSetSettingInvalid(t *testing.T) {

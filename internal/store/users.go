@@ -12,6 +12,12 @@ import (
 
 const userColumns = `id, email, name, slug, role, password_hash, created_at`
 
+// userColumnsOf is userColumns qualified by a table alias, for joins.
+func userColumnsOf(alias string) string {
+	return alias + ".id, " + alias + ".email, " + alias + ".name, " + alias + ".slug, " + alias + ".role, " +
+		alias + ".password_hash, " + alias + ".created_at"
+}
+
 func scanUser(row interface{ Scan(...any) error }) (blog.User, error) {
 	var u blog.User
 	err := row.Scan(&u.ID, &u.Email, &u.Name, &u.Slug, &u.Role, &u.PasswordHash, &u.Created)

@@ -20,12 +20,12 @@ type rssDoc struct {
 			Text    string `xml:",chardata"`
 		} `xml:"link"`
 		Items []struct {
-			Title   string `xml:"title"`
-			Link    string `xml:"link"`
-			GUID    string `xml:"guid"`
-			PubDate string `xml:"pubDate"`
-			Creator string `xml:"http://purl.org/dc/elements/1.1/ creator"`
-			Content string `xml:"http://purl.org/rss/1.0/modules/content/ encoded"`
+			Title   string   `xml:"title"`
+			Link    string   `xml:"link"`
+			GUID    string   `xml:"guid"`
+			PubDate string   `xml:"pubDate"`
+			Creator string   `xml:"http://purl.org/dc/elements/1.1/ creator"`
+			Content string   `xml:"http://purl.org/rss/1.0/modules/content/ encoded"`
 			Cats    []string `xml:"category"`
 		} `xml:"item"`
 	} `xml:"channel"`
@@ -155,7 +155,7 @@ func TestFeedAutodiscovery(t *testing.T) {
 	seed(t, s)
 	for path, want := range map[string][]string{
 		"/":                        {"https://blog.example/feed/", "https://blog.example/feed/atom/"},
-		"/2024/05/17/hello-world/": {"https://blog.example/feed/", "https://blog.example/feed/atom/"},
+		"/2024/05/17/hello-world/": {"https://blog.example/feed/", "https://blog.example/feed/atom/", "https://blog.example/2024/05/17/hello-world/feed/", "https://blog.example/2024/05/17/hello-world/feed/atom/"},
 		"/tag/go/":                 {"https://blog.example/feed/", "https://blog.example/feed/atom/", "https://blog.example/tag/go/feed/", "https://blog.example/tag/go/feed/atom/"},
 	} {
 		r := s.get(t, path)

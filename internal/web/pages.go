@@ -86,6 +86,8 @@ func (s *Server) public(w http.ResponseWriter, r *http.Request) error {
 			filter: blog.PostFilter{AuthorID: u.ID}})
 	case routeDate:
 		return s.dateArchive(w, r, req)
+	case routeComments:
+		return s.siteCommentsFeed(w, r, req)
 	}
 	return errNotFound
 }
@@ -160,7 +162,7 @@ func (s *Server) listing(w http.ResponseWriter, r *http.Request, req *request, l
 		if err != nil {
 			return err
 		}
-		return s.writeFeed(w, r, req, l, posts)
+		return s.writeFeed(w, req, l, posts)
 	}
 	perPage := req.settings.PostsPerPage
 	f.Limit, f.Offset = perPage, (req.route.page-1)*perPage
@@ -222,14 +224,30 @@ func (s *Server) single(w http.ResponseWriter, r *http.Request, req *request) er
 		return errNotFound
 	}
 	if req.route.feed != feedNone {
-		return errNotFound // comment feeds come with the discussion
+		if p.Type == blog.TypePage {
+			return errNotFound
+		}
+		return s.postCommentsFeed(w, r, req, &p)
 	}
-	canonical := req.settings.PostPath(&p)
+	canonical := commentPagePath(req.settings.PostPath(&p), req.route.commentPage)
 	if r.URL.Path != canonical {
 		return redirect(w, r, canonical)
 	}
-	page := &postPage{Post: s.postView(req, &p, false)}
-	if err := s.fillBase(r.Context(), req, &page.basePage, canonical); err != nil {
+	return s.renderPost(w, r, req, &p, nil, http.StatusOK)
+}
+
+// renderPost shows a post or page; form is a comment submission shown again (nil for a plain visit).
+func (s *Server) renderPost(w http.ResponseWriter, r *http.Request, req *request, p *blog.Post, form *formView, status int) error {
+	canonical := req.settings.PostPath(p)
+	page := &postPage{Post: s.postView(req, p, false)}
+	if p.Type == blog.TypePost {
+		d, err := s.discussion(r, req, p, form)
+		if err != nil {
+			return err
+		}
+		page.Discussion = d
+	}
+	if err := s.fillBase(r.Context(), req, &page.basePage, commentPagePath(canonical, req.route.commentPage)); err != nil {
 		return err
 	}
 	page.Head.Title = p.Title + " – " + req.settings.Title
@@ -237,7 +255,14 @@ func (s *Server) single(w http.ResponseWriter, r *http.Request, req *request) er
 	if page.Head.Description == "" {
 		page.Head.Description = markup.Excerpt(template.HTML(p.HTML), 30)
 	}
-	return s.views.render(w, http.StatusOK, "post", page)
+	if p.Type == blog.TypePost {
+		page.Head.Feeds = append(page.Head.Feeds,
+			feedLink{Title: req.settings.Title + " » " + p.Title + " comments (RSS)", URL: req.base + canonical + "feed/"},
+			feedLink{Title: req.settings.Title + " » " + p.Title + " comments (Atom)", Atom: true, URL: req.base + canonical + "feed/atom/"})
+	}
+	// A reply form is the same page again: keep it out of search engines, as WordPress does.
+	page.Head.NoIndex = r.URL.Query().Has("replytocom") || form != nil
+	return s.views.render(w, status, "post", page)
 }
 
 // shortLink answers /?p=ID (and /?page_id=ID), the address feeds use as a post's permanent ID, with a redirect to

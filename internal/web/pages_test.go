@@ -123,7 +123,7 @@ func TestPostPage(t *testing.T) {
 		{"span.categories", "in Elections"},
 		{"p.tags", "Tagged Blogging, Go"},
 		{"span.comment-count", "No comments"},
-		{"#comments-title", "No comments"},
+		{"#comments-title", "No comments yet"},
 		{".post-content", "The first post, with “quotes”. The rest of it, after the fold."},
 	}
 	for _, c := range checks {
@@ -281,8 +281,8 @@ func TestURLsSurviveChanges(t *testing.T) {
 		t.Fatal(err)
 	}
 	for path, want := range map[string]string{
-		"/2024/05/17/hello-again/": "/hello-again/",
-		"/2024/05/17/hello-world/": "/hello-again/",
+		"/2024/05/17/hello-again/":  "/hello-again/",
+		"/2024/05/17/hello-world/":  "/hello-again/",
 		"/2024/06/second-thoughts/": "/second-thoughts/",
 	} {
 		if r := s.get(t, path); r.status != 301 || r.header.Get("Location") != want {
@@ -315,7 +315,7 @@ func TestErrorPages(t *testing.T) {
 		{errSQL, http.StatusInternalServerError},
 		{blog.Errorf(blog.EUNAVAILABLE, "database down"), http.StatusServiceUnavailable},
 	} {
-		broken := startSite(t, failingStore{tt.err}, nil)
+		broken := startSite(t, failingStore{err: tt.err}, nil)
 		for _, path := range []string{"/", "/2024/05/17/hello-world/", "/feed/"} {
 			r := get(t, broken.Client(), broken.URL+path)
 			if r.status != tt.status {
@@ -335,7 +335,7 @@ func TestHealthz(t *testing.T) {
 	if r := s.get(t, "/healthz"); r.status != 200 || r.body != "ok\n" {
 		t.Errorf("healthz = %d %q", r.status, r.body)
 	}
-	broken := startSite(t, failingStore{errSQL}, nil)
+	broken := startSite(t, failingStore{err: errSQL}, nil)
 	if r := get(t, broken.Client(), broken.URL+"/healthz"); r.status != 503 {
 		t.Errorf("healthz with a dead database = %d; want 503", r.status)
 	}

@@ -15,6 +15,7 @@ const (
 	routeTag
 	routeAuthor
 	routeDate
+	routeComments // the site's latest comments; only as a feed
 )
 
 type feedKind int
@@ -33,6 +34,7 @@ type route struct {
 	categoryPath      []string // routeCategory
 	year, month, day  int      // routeDate (month and day may be 0), or the date a post URL carries
 	page              int      // 1 when the URL has no /page/N/
+	commentPage       int      // routeSlug: the page of comments, 0 when the URL has no /comment-page-N/
 	feed              feedKind
 	explicitFirstPage bool // the URL said /page/1/, which redirects to the archive itself
 }
@@ -54,7 +56,14 @@ func parseRoute(path string) (r route, ok bool) {
 		}
 		segs = segs[:n-2]
 	}
-	if n := len(segs); r.feed == feedNone && n >= 2 && segs[n-2] == "page" {
+	if n := len(segs); r.feed == feedNone && n >= 2 && strings.HasPrefix(segs[n-1], "comment-page-") {
+		p, err := strconv.Atoi(strings.TrimPrefix(segs[n-1], "comment-page-"))
+		if err != nil || p < 1 || p > 1_000_000 {
+			return r, false
+		}
+		r.commentPage, segs = p, segs[:n-1]
+	}
+	if n := len(segs); r.feed == feedNone && r.commentPage == 0 && n >= 2 && segs[n-2] == "page" {
 		p, err := strconv.Atoi(segs[n-1])
 		if err != nil || p < 1 || p > 1_000_000 || strconv.Itoa(p) != segs[n-1] {
 			return r, false
@@ -62,9 +71,14 @@ func parseRoute(path string) (r route, ok bool) {
 		r.page, r.explicitFirstPage, segs = p, p == 1, segs[:n-2]
 	}
 	switch {
-	case len(segs) == 0:
+	case len(segs) == 0 && r.commentPage == 0:
 		r.kind = routeHome
 		return r, true
+	case len(segs) == 1 && segs[0] == "comments" && r.feed != feedNone:
+		r.kind = routeComments
+		return r, true
+	case r.commentPage != 0 && (segs[0] == "category" || segs[0] == "tag" || segs[0] == "author"):
+		return r, false
 	case segs[0] == "category" && len(segs) >= 2:
 		r.kind, r.categoryPath = routeCategory, segs[1:]
 		return r, true
@@ -91,7 +105,7 @@ func parseRoute(path string) (r route, ok bool) {
 		r.day, _ = strconv.Atoi(segs[2])
 	}
 	switch {
-	case len(rest) == 0:
+	case len(rest) == 0 && r.commentPage == 0:
 		r.kind = routeDate
 		return r, true
 	case len(rest) == 1 && nums != 1 && r.page == 1:

@@ -44,6 +44,15 @@ func TestParseRoute(t *testing.T) {
 		{"/tag/go/extra/", route{}, false},
 		{"/author/ann/feed/", route{kind: routeAuthor, slug: "ann", page: 1, feed: feedRSS}, true},
 		{"/a/b/c/d/", route{}, false},
+		{"/2024/05/17/hello-world/comment-page-3/", route{kind: routeSlug, slug: "hello-world", year: 2024, month: 5, day: 17, page: 1, commentPage: 3}, true},
+		{"/hello-world/comment-page-2/", route{kind: routeSlug, slug: "hello-world", page: 1, commentPage: 2}, true},
+		{"/comment-page-2/", route{kind: routeSlug, slug: "comment-page-2", page: 1}, true},
+		{"/2024/comment-page-2/", route{}, false},
+		{"/tag/go/comment-page-2/", route{}, false},
+		{"/hello-world/comment-page-0/", route{}, false},
+		{"/comments/feed/", route{kind: routeComments, page: 1, feed: feedRSS}, true},
+		{"/comments/feed/atom/", route{kind: routeComments, page: 1, feed: feedAtom}, true},
+		{"/comments/", route{kind: routeSlug, slug: "comments", page: 1}, true},
 	}
 	for _, tt := range tests {
 		got, ok := parseRoute(tt.path)

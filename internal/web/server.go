@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/salon-blog/salon/internal/blog"
+	"github.com/salon-blog/salon/internal/comment"
 )
 
 // Store is what the public site reads.
@@ -25,6 +26,10 @@ type Store interface {
 	TermBySlug(ctx context.Context, taxonomy blog.Taxonomy, slug string) (blog.Term, error)
 	UserBySlug(ctx context.Context, slug string) (blog.User, error)
 	Ping(ctx context.Context) error
+	Thread(ctx context.Context, postID int64, ownIDs []int64) ([]blog.Comment, error)
+	Comments(ctx context.Context, f blog.CommentFilter) ([]blog.CommentInContext, int, error)
+	SiteKey(ctx context.Context, name string) ([]byte, error)
+	comment.Store
 }
 
 // Config is what the site needs from its operator.
@@ -37,16 +42,18 @@ type Config struct {
 
 // Server is the public site.
 type Server struct {
-	store   Store
-	log     *slog.Logger
-	proxies Proxies
-	now     func() time.Time
-	views   *views
-	assets  *assets
+	store    Store
+	log      *slog.Logger
+	proxies  Proxies
+	now      func() time.Time
+	views    *views
+	assets   *assets
+	signer   signer
+	comments *comment.Workflow
 }
 
 // New parses the templates and fingerprints the static files; a broken template fails here, not on a request.
-func New(cfg Config) (*Server, error) {
+func New(ctx context.Context, cfg Config) (*Server, error) {
 	a, err := loadAssets()
 	if err != nil {
 		return nil, err
@@ -55,13 +62,18 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{store: cfg.Store, log: cfg.Logger, proxies: cfg.Proxies, now: cfg.Now, views: v, assets: a}
+	key, err := cfg.Store.SiteKey(ctx, "cookies")
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{store: cfg.Store, log: cfg.Logger, proxies: cfg.Proxies, now: cfg.Now, views: v, assets: a, signer: signer{key}}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
 	if s.now == nil {
 		s.now = time.Now
 	}
+	s.comments = &comment.Workflow{Store: cfg.Store, Now: func() time.Time { return s.now().UTC().Truncate(time.Second) }}
 	return s, nil
 }
 
@@ -70,6 +82,12 @@ func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", s.healthz)
 	mux.Handle("GET /static/{file}", s.assets)
+	mux.HandleFunc("GET /avatar/{file}", s.serveAvatar)
+	mux.Handle("POST /comments/{$}", s.page(s.submitComment))
+	mux.Handle("POST /comments/preview/{$}", s.page(s.previewComment))
+	mux.Handle("GET /comments/{id}/{$}", s.page(s.commentLink))
+	mux.Handle("GET /comments/{id}/edit/{$}", s.page(s.editComment))
+	mux.Handle("POST /comments/{id}/edit/{$}", s.page(s.editComment))
 	mux.Handle("GET /{$}", s.page(s.public))
 	mux.Handle("GET /", s.page(s.public))
 	return s.middleware(mux)
@@ -167,6 +185,8 @@ func errorStatus(err error) int {
 		return http.StatusBadRequest
 	case blog.ECONFLICT:
 		return http.StatusConflict
+	case blog.EFORBIDDEN:
+		return http.StatusForbidden
 	case blog.EUNAVAILABLE:
 		return http.StatusServiceUnavailable
 	}

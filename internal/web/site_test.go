@@ -65,7 +65,7 @@ func newSite(t *testing.T, settings map[string]string, proxies web.Proxies) *sit
 
 func startSite(t *testing.T, st web.Store, proxies web.Proxies) *httptest.Server {
 	t.Helper()
-	s, err := web.New(web.Config{Store: st, Proxies: proxies, Now: func() time.Time { return now }})
+	s, err := web.New(context.Background(), web.Config{Store: st, Proxies: proxies, Now: func() time.Time { return now }})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -228,8 +228,12 @@ func golden(t *testing.T, name, got string) {
 	}
 }
 
-// failingStore answers every call with err, for the error pages.
-type failingStore struct{ err error }
+// failingStore answers the calls of the public pages with err, for the error pages. Other calls reach the nil
+// embedded Store and panic, which the site turns into a 500 page too.
+type failingStore struct {
+	web.Store
+	err error
+}
 
 func (f failingStore) Settings(context.Context) (blog.Settings, error) { return blog.Settings{}, f.err }
 func (f failingStore) Posts(context.Context, blog.PostFilter) ([]blog.Post, int, error) {
@@ -243,8 +247,11 @@ func (f failingStore) Categories(context.Context) ([]blog.Term, error) { return 
 func (f failingStore) TermBySlug(context.Context, blog.Taxonomy, string) (blog.Term, error) {
 	return blog.Term{}, f.err
 }
-func (f failingStore) UserBySlug(context.Context, string) (blog.User, error) { return blog.User{}, f.err }
-func (f failingStore) Ping(context.Context) error                           { return f.err }
+func (f failingStore) UserBySlug(context.Context, string) (blog.User, error) {
+	return blog.User{}, f.err
+}
+func (f failingStore) Ping(context.Context) error                      { return f.err }
+func (f failingStore) SiteKey(context.Context, string) ([]byte, error) { return []byte("key"), nil }
 
 var _ web.Store = failingStore{}
 var _ web.Store = (*store.Store)(nil)

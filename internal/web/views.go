@@ -7,6 +7,8 @@ import (
 	"html/template"
 	"net/http"
 	"time"
+
+	"github.com/salon-blog/salon/internal/blog"
 )
 
 //go:embed templates
@@ -18,13 +20,13 @@ type views struct {
 }
 
 // pageNames are the templates besides the layout; each defines "title" and "content".
-var pageNames = []string{"list", "post", "error"}
+var pageNames = []string{"list", "post", "error", "edit"}
 
 func loadViews(a *assets) (*views, error) {
-	funcs := template.FuncMap{"asset": a.url}
+	funcs := template.FuncMap{"asset": a.url, "field": newFieldView}
 	v := &views{pages: map[string]*template.Template{}}
 	for _, name := range pageNames {
-		t, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFiles, "templates/layout.html", "templates/partials.html", "templates/"+name+".html")
+		t, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFiles, "templates/layout.html", "templates/partials.html", "templates/discussion.html", "templates/"+name+".html")
 		if err != nil {
 			return nil, fmt.Errorf("parse template %s: %w", name, err)
 		}
@@ -42,7 +44,9 @@ func zeroPage(name string) any {
 	case "list":
 		return &listPage{}
 	case "post":
-		return &postPage{}
+		return &postPage{Discussion: &discussionView{}}
+	case "edit":
+		return &editPage{}
 	}
 	return &errorPage{}
 }
@@ -106,7 +110,8 @@ type listPage struct {
 // postPage is a single post or page.
 type postPage struct {
 	basePage
-	Post postView
+	Post       postView
+	Discussion *discussionView // nil on pages
 }
 
 // errorPage is a 404, 500 or 503 in the site's look.
@@ -158,4 +163,17 @@ type pageLink struct {
 	URL     string
 	Current bool
 	Gap     bool // an ellipsis between distant page numbers
+}
+
+// fieldView is one labelled form field; templates make it with
+// {{field name label type value error autofocus required}}.
+type fieldView struct {
+	Name, Label, Type, Value, Error string
+	Autofocus, Required             bool
+	MaxLength                       int
+}
+
+func newFieldView(name, label, typ, value, err string, autofocus, required bool) fieldView {
+	limits := map[string]int{"author": blog.MaxCommentNameLen, "email": blog.MaxCommentEmailLen, "url": blog.MaxCommentURLLen, "comment": blog.MaxCommentLen}
+	return fieldView{Name: name, Label: label, Type: typ, Value: value, Error: err, Autofocus: autofocus, Required: required, MaxLength: limits[name]}
 }

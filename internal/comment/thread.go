@@ -1,0 +1,102 @@
+package comment
+
+import (
+	"slices"
+
+	"github.com/salon-blog/salon/internal/blog"
+)
+
+// Node is one comment in a thread.
+type Node struct {
+	Comment  blog.Comment
+	Number   int // 1, 2, 3… in the order approved comments were written; 0 for a reader's own held comment
+	Depth    int // 1 for top-level comments
+	Children []*Node
+}
+
+// Thread is a post's comments as a tree: top-level comments in the site's order, replies under their parents,
+// oldest first. Numbers follow the order of writing, so they do not change when replies arrive or pages split.
+type Thread struct {
+	Roots []*Node
+	// Approved counts the approved comments (a reader's own held ones are in the tree but not counted).
+	Approved int
+	byID     map[int64]*Node
+	rootOf   map[int64]int // comment ID → index of its top-level comment in Roots
+}
+
+// Build makes the thread from a post's comments, oldest first. Replies nest up to maxDepth levels; a reply to a
+// comment at the last level is shown at that level, after its parent's other replies. A reply whose parent is not
+// in the list (trashed, or still held) is shown at the top level rather than lost.
+func Build(comments []blog.Comment, maxDepth int, newestFirst bool) *Thread {
+	maxDepth = max(maxDepth, 1)
+	t := &Thread{byID: make(map[int64]*Node, len(comments)), rootOf: make(map[int64]int, len(comments))}
+	parents := make(map[*Node]*Node, len(comments))
+	for _, c := range comments {
+		n := &Node{Comment: c, Depth: 1}
+		if c.Status == blog.CommentApproved {
+			t.Approved++
+			n.Number = t.Approved
+		}
+		t.byID[c.ID] = n
+		parent := t.byID[c.ParentID]
+		for parent != nil && parent.Depth >= maxDepth {
+			parent = parents[parent]
+		}
+		if parent == nil {
+			t.Roots = append(t.Roots, n)
+			continue
+		}
+		n.Depth = parent.Depth + 1
+		parents[n] = parent
+		parent.Children = append(parent.Children, n)
+	}
+	if newestFirst {
+		slices.Reverse(t.Roots)
+	}
+	for i, r := range t.Roots {
+		t.markRoot(r, i)
+	}
+	return t
+}
+
+func (t *Thread) markRoot(n *Node, i int) {
+	t.rootOf[n.Comment.ID] = i
+	for _, c := range n.Children {
+		t.markRoot(c, i)
+	}
+}
+
+// Pages is how many pages the thread has with perPage top-level comments a page (0: one page).
+func (t *Thread) Pages(perPage int) int {
+	if perPage <= 0 || len(t.Roots) == 0 {
+		return 1
+	}
+	return (len(t.Roots) + perPage - 1) / perPage
+}
+
+// Page returns the top-level comments on page n (from 1), each with all its replies.
+func (t *Thread) Page(n, perPage int) []*Node {
+	if perPage <= 0 {
+		return t.Roots
+	}
+	from := (n - 1) * perPage
+	if from < 0 || from >= len(t.Roots) {
+		return nil
+	}
+	return t.Roots[from:min(from+perPage, len(t.Roots))]
+}
+
+// PageOf returns the page a comment is on, or 0 when it is not in the thread.
+func (t *Thread) PageOf(id int64, perPage int) int {
+	i, ok := t.rootOf[id]
+	if !ok {
+		return 0
+	}
+	if perPage <= 0 {
+		return 1
+	}
+	return i/perPage + 1
+}
+
+// Find returns the node of a comment in the thread, or nil.
+func (t *Thread) Find(id int64) *Node { return t.byID[id] }

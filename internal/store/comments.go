@@ -1,0 +1,260 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/salon-blog/salon/internal/blog"
+)
+
+const commentColumns = `c.id, c.post_id, COALESCE(c.parent_id, 0), c.author_name, c.author_email, c.author_url, c.author_ip,
+	c.user_agent, COALESCE(c.user_id, 0), c.body, c.html, c.status, c.moderation, c.created_at, c.updated_at`
+
+func scanComment(row interface{ Scan(...any) error }, extra ...any) (blog.Comment, error) {
+	var c blog.Comment
+	err := row.Scan(append([]any{&c.ID, &c.PostID, &c.ParentID, &c.AuthorName, &c.AuthorEmail, &c.AuthorURL, &c.AuthorIP,
+		&c.UserAgent, &c.UserID, &c.Body, &c.HTML, &c.Status, &c.Moderation, &c.Created, &c.Updated}, extra...)...)
+	c.Created, c.Updated = c.Created.UTC(), c.Updated.UTC()
+	return c, err
+}
+
+func nullID(id int64) sql.NullInt64 { return sql.NullInt64{Int64: id, Valid: id != 0} }
+
+// CreateComment stores a new comment and, when it is approved, updates its post's comment count in the same
+// transaction.
+func (s *Store) CreateComment(ctx context.Context, c *blog.Comment) error {
+	c.Created, c.Updated = dbTime(c.Created), dbTime(c.Created)
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		err := tx.QueryRowContext(ctx, `INSERT INTO comments (post_id, parent_id, author_name, author_email, author_url,
+			author_ip, user_agent, user_id, body, html, status, moderation, created_at, updated_at, status_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13, $13) RETURNING id`,
+			c.PostID, nullID(c.ParentID), c.AuthorName, c.AuthorEmail, c.AuthorURL, c.AuthorIP, c.UserAgent, nullID(c.UserID),
+			c.Body, c.HTML, c.Status, c.Moderation, c.Created).Scan(&c.ID)
+		if err != nil {
+			return fmt.Errorf("create comment on post %d: %w", c.PostID, err)
+		}
+		return recountComments(ctx, tx, c.PostID)
+	})
+}
+
+// recountComments keeps posts.comment_count equal to the number of approved comments, so that listings never
+// count comments.
+func recountComments(ctx context.Context, tx *sql.Tx, postID int64) error {
+	_, err := tx.ExecContext(ctx, `UPDATE posts SET comment_count =
+		(SELECT count(*) FROM comments WHERE post_id = $1 AND status = 'approved') WHERE id = $1`, postID)
+	if err != nil {
+		return fmt.Errorf("recount comments of post %d: %w", postID, err)
+	}
+	return nil
+}
+
+// Comment finds a comment by ID, whatever its status.
+func (s *Store) Comment(ctx context.Context, id int64) (blog.Comment, error) {
+	c, err := scanComment(s.read.QueryRowContext(ctx, `SELECT `+commentColumns+` FROM comments c WHERE c.id = $1`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return c, blog.Errorf(blog.ENOTFOUND, "there is no comment %d", id)
+	}
+	if err != nil {
+		return c, fmt.Errorf("find comment %d: %w", id, err)
+	}
+	return c, nil
+}
+
+// Thread returns a post's approved comments, plus those of ownIDs that are held (a reader sees their own held
+// comments as awaiting moderation, even when a filter sent them to spam), oldest first, in one query.
+func (s *Store) Thread(ctx context.Context, postID int64, ownIDs []int64) ([]blog.Comment, error) {
+	q := `SELECT ` + commentColumns + ` FROM comments c WHERE c.post_id = $1 AND (c.status = 'approved'`
+	args := []any{postID}
+	if len(ownIDs) > 0 {
+		q += ` OR (c.status IN ('pending', 'spam') AND c.id IN (` + placeholders(2, len(ownIDs)) + `))`
+		for _, id := range ownIDs {
+			args = append(args, id)
+		}
+	}
+	q += `) ORDER BY c.created_at, c.id`
+	return s.queryComments(ctx, q, args...)
+}
+
+func (s *Store) queryComments(ctx context.Context, q string, args ...any) ([]blog.Comment, error) {
+	rows, err := s.read.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("list comments: %w", err)
+	}
+	defer rows.Close()
+	var out []blog.Comment
+	for rows.Next() {
+		c, err := scanComment(rows)
+		if err != nil {
+			return nil, fmt.Errorf("list comments: %w", err)
+		}
+		out = append(out, c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("list comments: %w", err)
+	}
+	return out, nil
+}
+
+// Comments lists comments with their posts for the moderation queue, the CLI and the comment feeds, with the total
+// that match.
+func (s *Store) Comments(ctx context.Context, f blog.CommentFilter) ([]blog.CommentInContext, int, error) {
+	var conds []string
+	var args []any
+	arg := func(v any) string {
+		args = append(args, v)
+		return fmt.Sprintf("$%d", len(args))
+	}
+	if f.Status != "" {
+		conds = append(conds, "c.status = "+arg(f.Status))
+	}
+	if f.PostID != 0 {
+		conds = append(conds, "c.post_id = "+arg(f.PostID))
+	}
+	if !f.PublicAt.IsZero() {
+		conds = append(conds, "(p.status = 'publish' OR (p.status = 'future' AND p.published_at <= "+arg(dbTime(f.PublicAt))+"))")
+	}
+	if f.Search != "" {
+		like := arg("%" + strings.ToLower(f.Search) + "%")
+		conds = append(conds, "(lower(c.author_name) LIKE "+like+" OR lower(c.author_email) LIKE "+like+
+			" OR lower(c.author_url) LIKE "+like+" OR c.author_ip LIKE "+like+" OR lower(c.body) LIKE "+like+")")
+	}
+	where := ""
+	if len(conds) > 0 {
+		where = " WHERE " + strings.Join(conds, " AND ")
+	}
+	var total int
+	if err := s.read.QueryRowContext(ctx, `SELECT count(*) FROM comments c JOIN posts p ON p.id = c.post_id`+where, args...).Scan(&total); err != nil {
+		return nil, 0, fmt.Errorf("count comments: %w", err)
+	}
+	order := " ORDER BY c.created_at, c.id"
+	if f.NewestFirst {
+		order = " ORDER BY c.created_at DESC, c.id DESC"
+	}
+	limit := ""
+	if f.Limit > 0 {
+		limit = fmt.Sprintf(" LIMIT %d OFFSET %d", f.Limit, max(f.Offset, 0))
+	}
+	rows, err := s.read.QueryContext(ctx, `SELECT `+commentColumns+`, p.id, p.type, p.title, p.slug, p.status, p.published_at, p.author_id
+		FROM comments c JOIN posts p ON p.id = c.post_id`+where+order+limit, args...)
+	if err != nil {
+		return nil, 0, fmt.Errorf("list comments: %w", err)
+	}
+	defer rows.Close()
+	var out []blog.CommentInContext
+	for rows.Next() {
+		var cc blog.CommentInContext
+		p := &cc.Post
+		cc.Comment, err = scanComment(rows, &p.ID, &p.Type, &p.Title, &p.Slug, &p.Status, &p.Published, &p.AuthorID)
+		if err != nil {
+			return nil, 0, fmt.Errorf("list comments: %w", err)
+		}
+		p.Published = p.Published.UTC()
+		out = append(out, cc)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, 0, fmt.Errorf("list comments: %w", err)
+	}
+	return out, total, nil
+}
+
+// CommentCounts returns how many comments have each status, for the queue's tabs and the admin menu.
+func (s *Store) CommentCounts(ctx context.Context) (map[blog.CommentStatus]int, error) {
+	rows, err := s.read.QueryContext(ctx, `SELECT status, count(*) FROM comments GROUP BY status`)
+	if err != nil {
+		return nil, fmt.Errorf("count comments: %w", err)
+	}
+	defer rows.Close()
+	counts := map[blog.CommentStatus]int{}
+	for rows.Next() {
+		var st blog.CommentStatus
+		var n int
+		if err := rows.Scan(&st, &n); err != nil {
+			return nil, fmt.Errorf("count comments: %w", err)
+		}
+		counts[st] = n
+	}
+	return counts, rows.Err()
+}
+
+// SetCommentStatus moves comments to a status and recounts their posts. Unknown IDs are an error naming them, and
+// then nothing changes.
+func (s *Store) SetCommentStatus(ctx context.Context, ids []int64, status blog.CommentStatus) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		posts := map[int64]bool{}
+		for _, id := range ids {
+			var postID int64
+			err := tx.QueryRowContext(ctx, `UPDATE comments SET status = $1, status_at = $2 WHERE id = $3 RETURNING post_id`,
+				status, s.Now(), id).Scan(&postID)
+			if errors.Is(err, sql.ErrNoRows) {
+				return blog.Errorf(blog.ENOTFOUND, "there is no comment %d", id)
+			}
+			if err != nil {
+				return fmt.Errorf("set comment %d to %s: %w", id, status, err)
+			}
+			posts[postID] = true
+		}
+		for postID := range posts {
+			if err := recountComments(ctx, tx, postID); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// UpdateComment saves an edited comment's author fields and text.
+func (s *Store) UpdateComment(ctx context.Context, c *blog.Comment) error {
+	c.Updated = s.Now()
+	res, err := s.write.ExecContext(ctx, `UPDATE comments SET author_name = $1, author_email = $2, author_url = $3, body = $4,
+		html = $5, updated_at = $6 WHERE id = $7`, c.AuthorName, c.AuthorEmail, c.AuthorURL, c.Body, c.HTML, c.Updated, c.ID)
+	if err != nil {
+		return fmt.Errorf("update comment %d: %w", c.ID, err)
+	}
+	if n, err := res.RowsAffected(); err == nil && n == 0 {
+		return blog.Errorf(blog.ENOTFOUND, "there is no comment %d", c.ID)
+	}
+	return nil
+}
+
+// HasApprovedComment reports whether the email address has an approved comment anywhere on the site.
+func (s *Store) HasApprovedComment(ctx context.Context, email string) (bool, error) {
+	var ok bool
+	err := s.read.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM comments WHERE author_email = $1 AND status = 'approved')`, email).Scan(&ok)
+	if err != nil {
+		return false, fmt.Errorf("check approved comments of %s: %w", email, err)
+	}
+	return ok, nil
+}
+
+// LastCommentTime returns when the email address or the IP address last commented anywhere, or the zero time.
+func (s *Store) LastCommentTime(ctx context.Context, email, ip string) (time.Time, error) {
+	var t time.Time
+	err := s.read.QueryRowContext(ctx, `SELECT created_at FROM comments WHERE author_email = $1 OR (author_ip = $2 AND author_ip <> '')
+		ORDER BY created_at DESC LIMIT 1`, email, ip).Scan(&t)
+	if errors.Is(err, sql.ErrNoRows) {
+		return time.Time{}, nil
+	}
+	if err != nil {
+		return time.Time{}, fmt.Errorf("last comment of %s: %w", email, err)
+	}
+	return t.UTC(), nil
+}
+
+// IsDuplicateComment reports whether the same person already left the same text on the post (in any status but
+// trash), which is almost always a double submission.
+func (s *Store) IsDuplicateComment(ctx context.Context, postID int64, email, body string) (bool, error) {
+	var dup bool
+	err := s.read.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM comments WHERE post_id = $1 AND author_email = $2
+		AND body = $3 AND status <> 'trash')`, postID, email, body).Scan(&dup)
+	if err != nil {
+		return false, fmt.Errorf("check duplicate comment: %w", err)
+	}
+	return dup, nil
+}

@@ -1,0 +1,391 @@
+package web
+
+import (
+	"crypto/hmac"
+	"crypto/md5"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"html/template"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/salon-blog/salon/internal/avatar"
+	"github.com/salon-blog/salon/internal/blog"
+	"github.com/salon-blog/salon/internal/comment"
+)
+
+// maxCommentForm bounds a comment form's body: the longest comment WordPress allows, its fields and some room.
+const maxCommentForm = 256 << 10
+
+// discussionView is a post's comment section: the thread, its pages, and the "Leave a Reply" form.
+type discussionView struct {
+	Count         int
+	Heading       string
+	Comments      []commentView
+	Newer, Older  string // comment pages
+	Open          bool
+	ClosedMessage string
+	Form          formView
+	FeedRSS       string
+}
+
+type commentView struct {
+	ID           int64
+	Number       int
+	Depth        int
+	AuthorName   string
+	AuthorURL    string
+	Avatar       string
+	Permalink    string
+	Date         dateView
+	Timestamp    int64 // for "new since your last visit"
+	HTML         template.HTML
+	Pending      bool
+	ByPostAuthor bool
+	ReplyURL     string
+	EditURL      string
+	Children     []commentView
+}
+
+// formView is the "Leave a Reply" form with what the reader typed and what is wrong with it.
+type formView struct {
+	PostID     int64
+	ParentID   int64
+	ReplyTo    string
+	CancelURL  string
+	Author     string
+	Email      string
+	URL        string
+	Comment    string
+	Remember   bool
+	Errors     blog.FieldErrors
+	FormError  string
+	Preview    template.HTML
+	Autofocus  string // the first field with an error
+	EditWindow int    // minutes
+}
+
+// discussion builds the comment section of a post page. form carries what the reader typed when a submission is
+// shown again; nil means a fresh form (filled from the commenter cookie).
+func (s *Server) discussion(r *http.Request, req *request, p *blog.Post, form *formView) (*discussionView, error) {
+	d := req.settings.Discussion
+	own := s.signer.ownComments(r, req.now)
+	ownIDs := make([]int64, len(own))
+	ownSince := map[int64]time.Time{}
+	for i, o := range own {
+		ownIDs[i], ownSince[o.ID] = o.ID, o.Created
+	}
+	comments, err := s.store.Thread(r.Context(), p.ID, ownIDs)
+	if err != nil {
+		return nil, err
+	}
+	thread := comment.Build(comments, d.ThreadDepth, d.NewestFirst)
+	base := req.settings.PostPath(p)
+	page := max(req.route.commentPage, 1)
+	pages := thread.Pages(d.PerPage)
+	if page > pages {
+		return nil, errNotFound
+	}
+	v := &discussionView{Count: thread.Approved, FeedRSS: base + "feed/"}
+	v.Heading = commentsLabel(thread.Approved)
+	if page > 1 {
+		v.Newer = commentPagePath(base, page-1)
+	}
+	if page < pages {
+		v.Older = commentPagePath(base, page+1)
+	}
+	editUntil := time.Duration(d.EditWindowMinutes) * time.Minute
+	var build func(n *comment.Node) commentView
+	build = func(n *comment.Node) commentView {
+		c := &n.Comment
+		cv := commentView{
+			ID: c.ID, Number: n.Number, Depth: n.Depth, AuthorName: c.AuthorName, AuthorURL: c.AuthorURL,
+			Avatar:    s.avatarURL(req, c.AuthorEmail),
+			Permalink: commentPagePath(base, thread.PageOf(c.ID, d.PerPage)) + "#comment-" + strconv.FormatInt(c.ID, 10),
+			Date:      newDateView(c.Created, req.loc), Timestamp: c.Created.Unix(), HTML: template.HTML(c.HTML),
+			Pending: c.Status != blog.CommentApproved, ByPostAuthor: c.UserID != 0 && c.UserID == p.AuthorID,
+		}
+		if !cv.Pending {
+			cv.ReplyURL = "?replytocom=" + strconv.FormatInt(c.ID, 10) + "#respond"
+		}
+		if since, ok := ownSince[c.ID]; ok && req.now.Sub(since) < editUntil {
+			cv.EditURL = "/comments/" + strconv.FormatInt(c.ID, 10) + "/edit/"
+		}
+		for _, child := range n.Children {
+			cv.Children = append(cv.Children, build(child))
+		}
+		return cv
+	}
+	for _, n := range thread.Page(page, d.PerPage) {
+		v.Comments = append(v.Comments, build(n))
+	}
+
+	v.Open, v.ClosedMessage = comment.IsOpen(p, d, req.now)
+	if form == nil {
+		known := readCommenter(r)
+		form = &formView{Author: known.Name, Email: known.Email, URL: known.URL, Remember: known != commenter{}}
+		if id, err := strconv.ParseInt(r.URL.Query().Get("replytocom"), 10, 64); err == nil {
+			form.ParentID = id
+		}
+	}
+	form.PostID, form.EditWindow = p.ID, d.EditWindowMinutes
+	if parent := thread.Find(form.ParentID); parent != nil && parent.Comment.Status == blog.CommentApproved {
+		form.ReplyTo = parent.Comment.AuthorName
+		form.CancelURL = base + "#respond"
+	} else {
+		form.ParentID = 0
+	}
+	v.Form = *form
+	return v, nil
+}
+
+func commentsLabel(n int) string {
+	switch n {
+	case 0:
+		return "No comments yet"
+	case 1:
+		return "One comment"
+	}
+	return fmt.Sprintf("%d comments", n)
+}
+
+func commentPagePath(base string, page int) string {
+	if page <= 1 {
+		return base
+	}
+	return fmt.Sprintf("%scomment-page-%d/", base, page)
+}
+
+// avatarURL is a commenter's picture: drawn here from a keyed hash of the email (which reveals nothing about the
+// address), or Gravatar's when the site opted in.
+func (s *Server) avatarURL(req *request, email string) string {
+	if req.settings.Discussion.Gravatar {
+		sum := md5.Sum([]byte(strings.ToLower(strings.TrimSpace(email))))
+		return "https://www.gravatar.com/avatar/" + hex.EncodeToString(sum[:]) + "?s=80&d=identicon"
+	}
+	m := hmac.New(sha256.New, s.signer.key)
+	m.Write([]byte("avatar\x00" + email))
+	return "/avatar/" + hex.EncodeToString(m.Sum(nil)[:10]) + ".svg"
+}
+
+func (s *Server) serveAvatar(w http.ResponseWriter, r *http.Request) {
+	hash, err := hex.DecodeString(strings.TrimSuffix(r.PathValue("file"), ".svg"))
+	if err != nil || len(hash) != 10 || !strings.HasSuffix(r.PathValue("file"), ".svg") {
+		http.NotFound(w, r)
+		return
+	}
+	w.Header().Set("Content-Type", "image/svg+xml")
+	w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+	w.Write(avatar.SVG(hash))
+}
+
+// submitComment takes the "Leave a Reply" form. A refused comment comes back on the post page with the reasons
+// beside the fields and everything typed still in the form; an accepted one redirects to its place in the thread.
+func (s *Server) submitComment(w http.ResponseWriter, r *http.Request) error {
+	r.Body = http.MaxBytesReader(w, r.Body, maxCommentForm)
+	if err := r.ParseForm(); err != nil {
+		return blog.Errorf(blog.EINVALID, "the comment form could not be read")
+	}
+	postID, err := strconv.ParseInt(r.PostFormValue("comment_post_ID"), 10, 64)
+	if err != nil {
+		return errNotFound
+	}
+	parentID, err := strconv.ParseInt(r.PostFormValue("comment_parent"), 10, 64)
+	if err != nil {
+		parentID = 0
+	}
+	p, err := s.store.Post(r.Context(), postID)
+	if err != nil {
+		return err
+	}
+	req, err := s.newRequest(r, route{kind: routeSlug, slug: p.Slug, page: 1})
+	if err != nil {
+		return err
+	}
+	if !p.IsPublic(req.now) {
+		return errNotFound
+	}
+	form := &formView{
+		ParentID: parentID, Author: r.PostFormValue("author"), Email: r.PostFormValue("email"), URL: r.PostFormValue("url"),
+		Comment: r.PostFormValue("comment"), Remember: r.PostFormValue("wp-comment-cookies-consent") != "",
+	}
+	if r.PostFormValue("preview") != "" {
+		form.Preview = comment.Preview(form.Comment)
+		return s.renderPost(w, r, req, &p, form, http.StatusOK)
+	}
+	c := clientOf(r)
+	created, err := s.comments.Submit(r.Context(), comment.Submission{
+		Input: blog.CommentInput{PostID: p.ID, ParentID: parentID, Name: form.Author, Email: form.Email, URL: form.URL, Body: form.Comment},
+		Post:  p, IP: ipString(c), UserAgent: r.UserAgent(),
+	}, req.settings.Discussion)
+	if fe, refused := comment.IsRefusal(err); refused {
+		form.Errors, form.FormError = fe, fe[comment.FormError]
+		for _, f := range []string{"author", "email", "url", "comment"} {
+			if _, bad := fe[f]; bad {
+				form.Autofocus = f
+				break
+			}
+		}
+		return s.renderPost(w, r, req, &p, form, http.StatusUnprocessableEntity)
+	}
+	if err != nil {
+		return err
+	}
+	s.signer.addOwnComment(w, r, ownComment{ID: created.ID, Created: created.Created}, c.Secure)
+	rememberCommenter(w, r, commenter{Name: created.AuthorName, Email: created.AuthorEmail, URL: created.AuthorURL}, form.Remember, c.Secure)
+	http.Redirect(w, r, "/comments/"+strconv.FormatInt(created.ID, 10)+"/", http.StatusSeeOther)
+	return nil
+}
+
+func ipString(c client) string {
+	if !c.IP.IsValid() {
+		return ""
+	}
+	return c.IP.String()
+}
+
+// commentLink answers /comments/ID/ with a redirect to the comment in its thread, on whichever page it now is.
+// Feeds and notification emails link here, so their links survive pagination changes.
+func (s *Server) commentLink(w http.ResponseWriter, r *http.Request) error {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		return errNotFound
+	}
+	c, err := s.store.Comment(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	req, err := s.newRequest(r, route{})
+	if err != nil {
+		return err
+	}
+	own := false
+	for _, o := range s.signer.ownComments(r, req.now) {
+		own = own || o.ID == id
+	}
+	if c.Status != blog.CommentApproved && !own {
+		return errNotFound
+	}
+	p, err := s.store.Post(r.Context(), c.PostID)
+	if err != nil {
+		return err
+	}
+	if !p.IsPublic(req.now) {
+		return errNotFound
+	}
+	base := req.settings.PostPath(&p)
+	page := 1
+	if per := req.settings.Discussion.PerPage; per > 0 {
+		var ownIDs []int64
+		if own {
+			ownIDs = []int64{id}
+		}
+		comments, err := s.store.Thread(r.Context(), p.ID, ownIDs)
+		if err != nil {
+			return err
+		}
+		page = max(comment.Build(comments, req.settings.Discussion.ThreadDepth, req.settings.Discussion.NewestFirst).PageOf(id, per), 1)
+	}
+	http.Redirect(w, r, commentPagePath(base, page)+"#comment-"+strconv.FormatInt(id, 10), http.StatusFound)
+	return nil
+}
+
+// editPage is a commenter's own comment, open for changes for a few minutes after posting.
+type editPage struct {
+	basePage
+	CommentID int64
+	PostTitle string
+	PostURL   string
+	Form      formView
+	Deleted   bool
+}
+
+// ownEditable returns the comment when this browser wrote it and its edit window is still open.
+func (s *Server) ownEditable(r *http.Request, req *request) (blog.Comment, error) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		return blog.Comment{}, errNotFound
+	}
+	window := time.Duration(req.settings.Discussion.EditWindowMinutes) * time.Minute
+	for _, o := range s.signer.ownComments(r, req.now) {
+		if o.ID == id {
+			if req.now.Sub(o.Created) >= window {
+				return blog.Comment{}, blog.Errorf(blog.EFORBIDDEN, "the time to edit this comment has passed")
+			}
+			c, err := s.store.Comment(r.Context(), id)
+			if err == nil && c.Status == blog.CommentTrash {
+				return c, errNotFound
+			}
+			return c, err
+		}
+	}
+	return blog.Comment{}, blog.Errorf(blog.EFORBIDDEN, "only the person who wrote a comment may edit it, from the same browser")
+}
+
+func (s *Server) editComment(w http.ResponseWriter, r *http.Request) error {
+	req, err := s.newRequest(r, route{})
+	if err != nil {
+		return err
+	}
+	if r.Method == http.MethodPost {
+		r.Body = http.MaxBytesReader(w, r.Body, maxCommentForm)
+		if err := r.ParseForm(); err != nil {
+			return blog.Errorf(blog.EINVALID, "the form could not be read")
+		}
+	}
+	c, err := s.ownEditable(r, req)
+	if err != nil {
+		return err
+	}
+	p, err := s.store.Post(r.Context(), c.PostID)
+	if err != nil {
+		return err
+	}
+	page := &editPage{CommentID: c.ID, PostTitle: p.Title, PostURL: req.settings.PostPath(&p),
+		Form: formView{Author: c.AuthorName, Email: c.AuthorEmail, URL: c.AuthorURL, Comment: c.Body}}
+	status := http.StatusOK
+	if r.Method == http.MethodPost {
+		switch {
+		case r.PostFormValue("delete") != "":
+			if err := s.store.SetCommentStatus(r.Context(), []int64{c.ID}, blog.CommentTrash); err != nil {
+				return err
+			}
+			http.Redirect(w, r, page.PostURL+"#comments", http.StatusSeeOther)
+			return nil
+		default:
+			in := blog.CommentInput{PostID: c.PostID, Name: r.PostFormValue("author"), Email: r.PostFormValue("email"),
+				URL: r.PostFormValue("url"), Body: r.PostFormValue("comment")}
+			_, err := s.comments.Edit(r.Context(), c.ID, in)
+			if fe, refused := comment.IsRefusal(err); refused {
+				page.Form = formView{Author: in.Name, Email: in.Email, URL: in.URL, Comment: in.Body, Errors: fe}
+				status = http.StatusUnprocessableEntity
+				break
+			}
+			if err != nil {
+				return err
+			}
+			http.Redirect(w, r, "/comments/"+strconv.FormatInt(c.ID, 10)+"/", http.StatusSeeOther)
+			return nil
+		}
+	}
+	if err := s.fillBase(r.Context(), req, &page.basePage, r.URL.Path); err != nil {
+		return err
+	}
+	page.Head.Title, page.Head.NoIndex = "Edit your comment – "+req.settings.Title, true
+	return s.views.render(w, status, "edit", page)
+}
+
+// previewComment renders comment text for the form's live preview.
+func (s *Server) previewComment(w http.ResponseWriter, r *http.Request) error {
+	r.Body = http.MaxBytesReader(w, r.Body, maxCommentForm)
+	if err := r.ParseForm(); err != nil {
+		return blog.Errorf(blog.EINVALID, "the comment could not be read")
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	_, err := w.Write([]byte(comment.Preview(r.PostFormValue("comment"))))
+	return err
+}
