@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"fmt"
+	"slices"
 	"testing"
 	"time"
 
@@ -156,8 +157,10 @@ func TestThread(t *testing.T) {
 	}{
 		{"a stranger", nil, []int64{early.ID, late.ID}},
 		{"the author of a held comment", []int64{mine.ID}, []int64{early.ID, mine.ID, late.ID}},
-		// Own IDs come from a cookie: a reader may name anything, but sees only their pending comments on this post.
-		{"a reader naming others' comments", []int64{mine.ID, spam.ID, trash.ID, elsewhere.ID, elsewherePending.ID, 9999},
+		// A filter's spam verdict is not shown to its author: their comment looks held, like any other.
+		{"the author of a comment sent to spam", []int64{spam.ID}, []int64{early.ID, spam.ID, late.ID}},
+		// Own IDs come from a cookie: a reader may name anything, but sees only their held comments on this post.
+		{"a reader naming others' comments", []int64{mine.ID, trash.ID, elsewhere.ID, elsewherePending.ID, 9999},
 			[]int64{early.ID, mine.ID, late.ID}},
 		{"a reader naming an approved comment", []int64{late.ID}, []int64{early.ID, late.ID}},
 	}
@@ -170,7 +173,9 @@ func TestThread(t *testing.T) {
 			t.Errorf("%s: Thread(%d, %v) IDs (-want +got):\n%s", tt.name, f.first.ID, tt.own, diff)
 		}
 	}
-	_ = theirs
+	if got, err := f.s.Thread(ctx, f.first.ID, nil); err != nil || slices.Contains(commentIDs(got), theirs.ID) {
+		t.Errorf("Thread() without own IDs = %v, %v; want no pending comment", commentIDs(got), err)
+	}
 
 	got, err := f.s.Thread(ctx, f.first.ID, []int64{mine.ID})
 	if err != nil {
@@ -465,11 +470,11 @@ func TestLastCommentTime(t *testing.T) {
 	}{
 		{"ann@example.com", "", at(5)},
 		{"ann@example.com", "198.51.100.1", at(5)},
-		{"someone@example.com", "192.0.2.1", at(7)},  // by IP only
-		{"ann@example.com", "192.0.2.1", at(7)},      // the later of the two
-		{"bob@example.com", "203.0.113.5", at(7)},    // by email only
-		{"cid@example.com", "", at(9)},               // an empty IP matches by email only…
-		{"new@example.com", "", time.Time{}},         // …and never matches other comments without an IP
+		{"someone@example.com", "192.0.2.1", at(7)}, // by IP only
+		{"ann@example.com", "192.0.2.1", at(7)},     // the later of the two
+		{"bob@example.com", "203.0.113.5", at(7)},   // by email only
+		{"cid@example.com", "", at(9)},              // an empty IP matches by email only…
+		{"new@example.com", "", time.Time{}},        // …and never matches other comments without an IP
 		{"new@example.com", "203.0.113.5", time.Time{}},
 	}
 	for _, tt := range tests {

@@ -28,6 +28,9 @@ type discussionView struct {
 	Newer, Older  string // comment pages
 	Open          bool
 	ClosedMessage string
+	// ShowForm is Open, or a refused submission shown again: the reader's text stays in the box even when the
+	// thread closed while they typed.
+	ShowForm bool
 	Form          formView
 	FeedRSS       string
 }
@@ -124,6 +127,7 @@ func (s *Server) discussion(r *http.Request, req *request, p *blog.Post, form *f
 	}
 
 	v.Open, v.ClosedMessage = comment.IsOpen(p, d, req.now)
+	v.ShowForm = v.Open || form != nil
 	if form == nil {
 		known := readCommenter(r)
 		form = &formView{Author: known.Name, Email: known.Email, URL: known.URL, Remember: known != commenter{}}

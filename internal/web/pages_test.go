@@ -315,7 +315,7 @@ func TestErrorPages(t *testing.T) {
 		{errSQL, http.StatusInternalServerError},
 		{blog.Errorf(blog.EUNAVAILABLE, "database down"), http.StatusServiceUnavailable},
 	} {
-		broken := startSite(t, failingStore{err: tt.err}, nil)
+		broken := startSite(t, failingStore{err: tt.err}, nil, &clock{t: start})
 		for _, path := range []string{"/", "/2024/05/17/hello-world/", "/feed/"} {
 			r := get(t, broken.Client(), broken.URL+path)
 			if r.status != tt.status {
@@ -335,7 +335,7 @@ func TestHealthz(t *testing.T) {
 	if r := s.get(t, "/healthz"); r.status != 200 || r.body != "ok\n" {
 		t.Errorf("healthz = %d %q", r.status, r.body)
 	}
-	broken := startSite(t, failingStore{err: errSQL}, nil)
+	broken := startSite(t, failingStore{err: errSQL}, nil, &clock{t: start})
 	if r := get(t, broken.Client(), broken.URL+"/healthz"); r.status != 503 {
 		t.Errorf("healthz with a dead database = %d; want 503", r.status)
 	}

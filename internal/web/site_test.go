@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -23,10 +24,29 @@ import (
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
 
-// now is the fixed clock of every site in these tests.
-var now = time.Date(2024, 6, 10, 12, 0, 0, 0, time.UTC)
+// start is the time on every test site's clock when it starts.
+var start = time.Date(2024, 6, 10, 12, 0, 0, 0, time.UTC)
+
+// clock is a test site's time, which moves only when the test moves it.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *clock) advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
+}
 
 type site struct {
+	clock  *clock
 	srv    *httptest.Server
 	store  *store.Store
 	writer *post.Writer
@@ -45,7 +65,8 @@ func newSite(t *testing.T, settings map[string]string, proxies web.Proxies) *sit
 	if _, err := st.Migrate(ctx); err != nil {
 		t.Fatal(err)
 	}
-	st.Now = func() time.Time { return now }
+	clk := &clock{t: start}
+	st.Now = clk.Now
 	for k, v := range settings {
 		if err := st.SetSetting(ctx, k, v); err != nil {
 			t.Fatalf("SetSetting(%q, %q): %v", k, v, err)
@@ -59,13 +80,13 @@ func newSite(t *testing.T, settings map[string]string, proxies web.Proxies) *sit
 			t.Fatal(err)
 		}
 	}
-	srv := startSite(t, st, proxies)
-	return &site{srv: srv, store: st, writer: &post.Writer{Store: st, Now: st.Now}, client: noRedirects(srv)}
+	srv := startSite(t, st, proxies, clk)
+	return &site{clock: clk, srv: srv, store: st, writer: &post.Writer{Store: st, Now: st.Now}, client: noRedirects(srv)}
 }
 
-func startSite(t *testing.T, st web.Store, proxies web.Proxies) *httptest.Server {
+func startSite(t *testing.T, st web.Store, proxies web.Proxies, clk *clock) *httptest.Server {
 	t.Helper()
-	s, err := web.New(context.Background(), web.Config{Store: st, Proxies: proxies, Now: func() time.Time { return now }})
+	s, err := web.New(context.Background(), web.Config{Store: st, Proxies: proxies, Now: clk.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -128,8 +149,28 @@ func (s *site) get(t *testing.T, path string, header ...string) response {
 	return get(t, s.client, s.srv.URL+path, header...)
 }
 
-// find returns every element matching a simple selector: "tag", ".class", "#id", "tag.class" or "tag[attr=value]".
+// find returns every element matching a selector made of simple parts ("tag", ".class", "#id", "tag.class",
+// "tag[attr=value]") joined by spaces for descendants.
 func find(n *html.Node, selector string) []*html.Node {
+	parts := strings.Fields(selector)
+	nodes := []*html.Node{n}
+	for _, part := range parts {
+		var next []*html.Node
+		seen := map[*html.Node]bool{}
+		for _, root := range nodes {
+			for _, m := range findSimple(root, part) {
+				if !seen[m] && m != root {
+					seen[m] = true
+					next = append(next, m)
+				}
+			}
+		}
+		nodes = next
+	}
+	return nodes
+}
+
+func findSimple(n *html.Node, selector string) []*html.Node {
 	var out []*html.Node
 	var walk func(*html.Node)
 	walk = func(n *html.Node) {
@@ -257,3 +298,13 @@ var _ web.Store = failingStore{}
 var _ web.Store = (*store.Store)(nil)
 
 var errSQL = errors.New(`SQL logic error: no such table: posts (1) SELECT p.id FROM posts`)
+
+// path is a post's permalink under the site's current settings.
+func (s *site) path(t *testing.T, p blog.Post) string {
+	t.Helper()
+	st, err := s.store.Settings(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st.PostPath(&p)
+}
