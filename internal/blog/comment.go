@@ -135,17 +135,21 @@ func (in *CommentInput) Validate() FieldErrors {
 
 // CommentFilter selects comments for the moderation queue, the CLI and the comment feeds. Zero fields do not filter.
 type CommentFilter struct {
-	Status      CommentStatus
-	PostID      int64
-	PublicAt    time.Time // when set, only comments on posts readers may see at that instant
-	Search      string    // in the name, email, website, IP or text
-	NewestFirst bool
-	Limit       int
-	Offset      int
+	Status       CommentStatus
+	PostID       int64
+	PublicAt     time.Time // when set, only comments on posts readers may see at that instant
+	PostAuthorID int64     // only comments on this user's posts (an author's view of the queue)
+	Search       string    // in the name, email, website, IP or text
+	NewestFirst  bool
+	Limit        int
+	Offset       int
 }
 
 // CommentInContext is a comment with what a list of comments from many posts needs to show of its post.
 type CommentInContext struct {
 	Comment
 	Post Post // ID, Type, Title, Slug, Status, Published and AuthorID only
+	// The comment it replies to, for the moderator's context; empty for a top-level comment.
+	ParentAuthor string
+	ParentBody   string
 }

@@ -3,6 +3,7 @@ package blog
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
 )
@@ -10,29 +11,41 @@ import (
 // MaxSlugLen bounds a slug, as WordPress's post_name column does.
 const MaxSlugLen = 200
 
-// Slugify makes a URL segment from a title: lower case, accents folded ("Café" → "cafe"), letters and digits of any
-// script kept, everything else collapsed into single hyphens. It returns "" when nothing usable is left.
+// Slugify makes a URL segment from a title: lower case, accents on Latin letters folded ("Café" → "cafe"),
+// letters, digits and marks of every other script kept as written ("Чайковский", "हिन्दी"), everything else
+// collapsed into single hyphens, at most MaxSlugLen bytes. It returns "" when nothing usable is left.
 func Slugify(s string) string {
 	var b strings.Builder
-	hyphen := false
+	hyphen, afterLatin := false, false
 	for _, r := range norm.NFKD.String(s) {
 		switch {
-		case unicode.Is(unicode.Mn, r):
-			continue
+		case unicode.Is(unicode.M, r):
+			if !afterLatin && b.Len() > 0 && !hyphen {
+				b.WriteRune(r) // a vowel sign or diacritic that is part of the letter in its script
+			}
 		case unicode.IsLetter(r) || unicode.IsDigit(r):
 			if hyphen && b.Len() > 0 {
 				b.WriteByte('-')
 			}
-			hyphen = false
+			hyphen, afterLatin = false, unicode.Is(unicode.Latin, r)
 			b.WriteRune(unicode.ToLower(r))
 		default:
-			hyphen = true
-		}
-		if b.Len() >= MaxSlugLen {
-			break
+			hyphen, afterLatin = true, false
 		}
 	}
-	return strings.Trim(b.String(), "-")
+	return truncateSlug(norm.NFC.String(b.String()))
+}
+
+// truncateSlug cuts a slug to MaxSlugLen bytes on a rune boundary, without a trailing hyphen.
+func truncateSlug(s string) string {
+	if len(s) > MaxSlugLen {
+		cut := MaxSlugLen
+		for cut > 0 && !utf8.RuneStart(s[cut]) {
+			cut--
+		}
+		s = s[:cut]
+	}
+	return strings.Trim(s, "-")
 }
 
 // ValidateSlug checks a slug a user typed: it must already be in the form Slugify produces, so that what the user

@@ -23,7 +23,7 @@ func TestSlugify(t *testing.T) {
 		{"x²", "x2"},
 		{"Привет, мир!", "привет-мир"},
 		{"中文 标题", "中文-标题"},
-		{"Ελληνικά", "ελληνικα"},
+		{"Ελληνικά", "ελληνικά"},
 		{"🎉 Party 🎉", "party"},
 		{"2024", "2024"},
 		{"", ""},
@@ -40,7 +40,6 @@ func TestSlugify(t *testing.T) {
 
 // TestSlugifyMaxLen: MaxSlugLen "bounds a slug", so no title may give a longer one.
 func TestSlugifyMaxLen(t *testing.T) {
-	t.Skip("BUG: blog/slug.go Slugify checks the length after writing, so a pending hyphen plus one more rune overshoot MaxSlugLen (201 to 204 bytes)")
 	for _, title := range []string{
 		strings.Repeat("word ", 100),    // 4+5k bytes: a hyphen falls at byte 199
 		strings.Repeat("a", 199) + " b", // 201
@@ -83,7 +82,6 @@ func TestSlugifyIsIdempotent(t *testing.T) {
 // Folding them changes the word, and for Korean the slug comes out decomposed, so that the slug a user types
 // (composed, as keyboards produce it) is refused by ValidateSlug.
 func TestSlugifyKeepsLetters(t *testing.T) {
-	t.Skip("BUG: blog/slug.go Slugify strips every Mn mark after NFKD and never recomposes: see the cases below")
 	tests := []struct {
 		in, want string
 	}{

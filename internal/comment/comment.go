@@ -69,6 +69,7 @@ func IsOpen(p *blog.Post, d blog.Discussion, now time.Time) (bool, string) {
 func (w *Workflow) Submit(ctx context.Context, sub Submission, d blog.Discussion) (blog.Comment, error) {
 	now := w.Now()
 	in := sub.Input
+	in.PostID = sub.Post.ID
 	in.Normalize()
 	if sub.User != nil {
 		in.Name, in.Email = sub.User.Name, sub.User.Email

@@ -38,7 +38,10 @@ func Build(comments []blog.Comment, maxDepth int, newestFirst bool) *Thread {
 			n.Number = t.Approved
 		}
 		t.byID[c.ID] = n
-		parent := t.byID[c.ParentID]
+		var parent *Node
+		if c.ParentID != c.ID { // a comment cannot answer itself; only a damaged import could say so
+			parent = t.byID[c.ParentID]
+		}
 		for parent != nil && parent.Depth >= maxDepth {
 			parent = parents[parent]
 		}

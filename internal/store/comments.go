@@ -114,13 +114,17 @@ func (s *Store) Comments(ctx context.Context, f blog.CommentFilter) ([]blog.Comm
 	if f.PostID != 0 {
 		conds = append(conds, "c.post_id = "+arg(f.PostID))
 	}
+	if f.PostAuthorID != 0 {
+		conds = append(conds, "p.author_id = "+arg(f.PostAuthorID))
+	}
 	if !f.PublicAt.IsZero() {
 		conds = append(conds, "(p.status = 'publish' OR (p.status = 'future' AND p.published_at <= "+arg(dbTime(f.PublicAt))+"))")
 	}
 	if f.Search != "" {
-		like := arg("%" + strings.ToLower(f.Search) + "%")
-		conds = append(conds, "(lower(c.author_name) LIKE "+like+" OR lower(c.author_email) LIKE "+like+
-			" OR lower(c.author_url) LIKE "+like+" OR c.author_ip LIKE "+like+" OR lower(c.body) LIKE "+like+")")
+		like := arg("%" + likeEscaper.Replace(strings.ToLower(f.Search)) + "%")
+		match := func(col string) string { return col + " LIKE " + like + ` ESCAPE '\'` }
+		conds = append(conds, "("+match("lower(c.author_name)")+" OR "+match("lower(c.author_email)")+" OR "+
+			match("lower(c.author_url)")+" OR "+match("c.author_ip")+" OR "+match("lower(c.body)")+")")
 	}
 	where := ""
 	if len(conds) > 0 {
@@ -138,8 +142,9 @@ func (s *Store) Comments(ctx context.Context, f blog.CommentFilter) ([]blog.Comm
 	if f.Limit > 0 {
 		limit = fmt.Sprintf(" LIMIT %d OFFSET %d", f.Limit, max(f.Offset, 0))
 	}
-	rows, err := s.read.QueryContext(ctx, `SELECT `+commentColumns+`, p.id, p.type, p.title, p.slug, p.status, p.published_at, p.author_id
-		FROM comments c JOIN posts p ON p.id = c.post_id`+where+order+limit, args...)
+	rows, err := s.read.QueryContext(ctx, `SELECT `+commentColumns+`, p.id, p.type, p.title, p.slug, p.status, p.published_at, p.author_id,
+		COALESCE(pc.author_name, ''), COALESCE(pc.body, '')
+		FROM comments c JOIN posts p ON p.id = c.post_id LEFT JOIN comments pc ON pc.id = c.parent_id`+where+order+limit, args...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("list comments: %w", err)
 	}
@@ -148,7 +153,7 @@ func (s *Store) Comments(ctx context.Context, f blog.CommentFilter) ([]blog.Comm
 	for rows.Next() {
 		var cc blog.CommentInContext
 		p := &cc.Post
-		cc.Comment, err = scanComment(rows, &p.ID, &p.Type, &p.Title, &p.Slug, &p.Status, &p.Published, &p.AuthorID)
+		cc.Comment, err = scanComment(rows, &p.ID, &p.Type, &p.Title, &p.Slug, &p.Status, &p.Published, &p.AuthorID, &cc.ParentAuthor, &cc.ParentBody)
 		if err != nil {
 			return nil, 0, fmt.Errorf("list comments: %w", err)
 		}
@@ -161,9 +166,14 @@ func (s *Store) Comments(ctx context.Context, f blog.CommentFilter) ([]blog.Comm
 	return out, total, nil
 }
 
-// CommentCounts returns how many comments have each status, for the queue's tabs and the admin menu.
-func (s *Store) CommentCounts(ctx context.Context) (map[blog.CommentStatus]int, error) {
-	rows, err := s.read.QueryContext(ctx, `SELECT status, count(*) FROM comments GROUP BY status`)
+// likeEscaper makes a search string match itself literally in LIKE, so "50%" does not match everything.
+var likeEscaper = strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`)
+
+// CommentCounts returns how many comments have each status, for the queue's tabs and the admin menu; with a
+// postAuthorID, only on that user's posts.
+func (s *Store) CommentCounts(ctx context.Context, postAuthorID int64) (map[blog.CommentStatus]int, error) {
+	rows, err := s.read.QueryContext(ctx, `SELECT c.status, count(*) FROM comments c JOIN posts p ON p.id = c.post_id
+		WHERE $1 = 0 OR p.author_id = $1 GROUP BY c.status`, postAuthorID)
 	if err != nil {
 		return nil, fmt.Errorf("count comments: %w", err)
 	}
@@ -191,7 +201,7 @@ func (s *Store) SetCommentStatus(ctx context.Context, ids []int64, status blog.C
 		for _, id := range ids {
 			var postID int64
 			err := tx.QueryRowContext(ctx, `UPDATE comments SET status = $1, status_at = $2 WHERE id = $3 RETURNING post_id`,
-				status, s.Now(), id).Scan(&postID)
+				status, s.now(), id).Scan(&postID)
 			if errors.Is(err, sql.ErrNoRows) {
 				return blog.Errorf(blog.ENOTFOUND, "there is no comment %d", id)
 			}
@@ -211,7 +221,7 @@ func (s *Store) SetCommentStatus(ctx context.Context, ids []int64, status blog.C
 
 // UpdateComment saves an edited comment's author fields and text.
 func (s *Store) UpdateComment(ctx context.Context, c *blog.Comment) error {
-	c.Updated = s.Now()
+	c.Updated = s.now()
 	res, err := s.write.ExecContext(ctx, `UPDATE comments SET author_name = $1, author_email = $2, author_url = $3, body = $4,
 		html = $5, updated_at = $6 WHERE id = $7`, c.AuthorName, c.AuthorEmail, c.AuthorURL, c.Body, c.HTML, c.Updated, c.ID)
 	if err != nil {

@@ -279,6 +279,17 @@ func TestComments(t *testing.T) {
 	if diff := cmp.Diff(special, got[0].Comment); diff != "" {
 		t.Errorf("Comments() comment (-want +got):\n%s", diff)
 	}
+	if got[0].ParentAuthor != "" || got[0].ParentBody != "" {
+		t.Errorf("Comments() top-level comment has parent context %q, %q; want none", got[0].ParentAuthor, got[0].ParentBody)
+	}
+	// A reply carries what it replies to, for the moderator.
+	got, _, err = f.s.Comments(ctx, blog.CommentFilter{Status: blog.CommentPending, PostID: f.first.ID})
+	if err != nil || len(got) != 1 || got[0].ID != b.ID {
+		t.Fatalf("Comments(pending on first) = %v, %v; want comment %d", contextIDs(got), err, b.ID)
+	}
+	if got[0].ParentAuthor != "Alice" || got[0].ParentBody != "Words of Alice." {
+		t.Errorf("Comments() reply's parent context = %q, %q; want %q, %q", got[0].ParentAuthor, got[0].ParentBody, "Alice", "Words of Alice.")
+	}
 }
 
 // TestCommentsSearchIsLiteral: a search for text with SQL LIKE wildcards finds that text, not everything.
@@ -303,7 +314,7 @@ func TestCommentsSearchIsLiteral(t *testing.T) {
 
 func TestCommentCounts(t *testing.T) {
 	f := newCommentsFixture(t)
-	counts, err := f.s.CommentCounts(t.Context())
+	counts, err := f.s.CommentCounts(t.Context(), 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -318,16 +329,71 @@ func TestCommentCounts(t *testing.T) {
 		}
 		f.add(t, post, 0, fmt.Sprintf("Reader %d", i), st, i)
 	}
-	counts, err = f.s.CommentCounts(t.Context())
-	if err != nil {
-		t.Fatal(err)
+	otto := createUser(t, f.s, "Otto", blog.RoleAuthor)
+	ottos := newPost(otto.ID, "Otto's post", t0.Add(-time.Hour))
+	createPost(t, f.s, &ottos, blog.PostTerms{})
+	f.add(t, ottos, 0, "Reader 9", blog.CommentPending, 9)
+	f.add(t, ottos, 0, "Reader 10", blog.CommentTrash, 10)
+
+	for _, tt := range []struct {
+		author int64
+		want   map[blog.CommentStatus]int
+	}{
+		{0, map[blog.CommentStatus]int{blog.CommentPending: 4, blog.CommentApproved: 2, blog.CommentSpam: 1, blog.CommentTrash: 1}},
+		{f.author.ID, map[blog.CommentStatus]int{blog.CommentPending: 3, blog.CommentApproved: 2, blog.CommentSpam: 1}},
+		{otto.ID, map[blog.CommentStatus]int{blog.CommentPending: 1, blog.CommentTrash: 1}},
+		{999, map[blog.CommentStatus]int{}},
+	} {
+		counts, err := f.s.CommentCounts(t.Context(), tt.author)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(tt.want, counts); diff != "" {
+			t.Errorf("CommentCounts(%d) (-want +got):\n%s", tt.author, diff)
+		}
 	}
-	want := map[blog.CommentStatus]int{blog.CommentPending: 3, blog.CommentApproved: 2, blog.CommentSpam: 1}
-	if diff := cmp.Diff(want, counts); diff != "" {
-		t.Errorf("CommentCounts() (-want +got):\n%s", diff)
-	}
-	if counts[blog.CommentTrash] != 0 {
-		t.Errorf("CommentCounts()[trash] = %d; want 0", counts[blog.CommentTrash])
+}
+
+// TestCommentsByAuthorAndVisibility: an author's view of the queue, and the comment feeds' rule that comments on
+// posts readers cannot see are not shown.
+func TestCommentsByAuthorAndVisibility(t *testing.T) {
+	f := newCommentsFixture(t)
+	otto := createUser(t, f.s, "Otto", blog.RoleAuthor)
+	ottos := newPost(otto.ID, "Otto's post", t0.Add(-time.Hour))
+	createPost(t, f.s, &ottos, blog.PostTerms{})
+	scheduled := newPost(f.author.ID, "Scheduled", t0.Add(time.Hour))
+	scheduled.Status = blog.StatusFuture
+	createPost(t, f.s, &scheduled, blog.PostTerms{})
+	draft := newPost(f.author.ID, "Draft", t0.Add(-time.Hour))
+	draft.Status = blog.StatusDraft
+	createPost(t, f.s, &draft, blog.PostTerms{})
+
+	a := f.add(t, f.first, 0, "Alice", blog.CommentApproved, 1)
+	o := f.add(t, ottos, 0, "Olga", blog.CommentApproved, 2)
+	sc := f.add(t, scheduled, 0, "Sid", blog.CommentApproved, 3)
+	d := f.add(t, draft, 0, "Dora", blog.CommentApproved, 4)
+	op := f.add(t, ottos, 0, "Oscar", blog.CommentPending, 5)
+
+	for _, tt := range []struct {
+		name   string
+		filter blog.CommentFilter
+		want   []int64
+	}{
+		{"everything", blog.CommentFilter{}, []int64{a.ID, o.ID, sc.ID, d.ID, op.ID}},
+		{"on Otto's posts", blog.CommentFilter{PostAuthorID: otto.ID}, []int64{o.ID, op.ID}},
+		{"on Otto's posts, approved", blog.CommentFilter{PostAuthorID: otto.ID, Status: blog.CommentApproved}, []int64{o.ID}},
+		{"on Ann's posts", blog.CommentFilter{PostAuthorID: f.author.ID}, []int64{a.ID, sc.ID, d.ID}},
+		{"public now", blog.CommentFilter{PublicAt: t0, Status: blog.CommentApproved}, []int64{a.ID, o.ID}},
+		{"public once the scheduled post is out", blog.CommentFilter{PublicAt: t0.Add(time.Hour), Status: blog.CommentApproved},
+			[]int64{a.ID, o.ID, sc.ID}},
+	} {
+		got, total, err := f.s.Comments(t.Context(), tt.filter)
+		if err != nil {
+			t.Fatalf("%s: Comments() error: %v", tt.name, err)
+		}
+		if diff := cmp.Diff(tt.want, contextIDs(got)); diff != "" || total != len(tt.want) {
+			t.Errorf("%s: Comments(%+v) = %v (total %d); want %v", tt.name, tt.filter, contextIDs(got), total, tt.want)
+		}
 	}
 }
 

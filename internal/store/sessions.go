@@ -15,7 +15,7 @@ import (
 // CreateSession stores a signed-in session under the hash of its token.
 func (s *Store) CreateSession(ctx context.Context, tokenHash string, userID int64, expires time.Time) error {
 	_, err := s.write.ExecContext(ctx, `INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)`,
-		tokenHash, userID, s.Now(), dbTime(expires))
+		tokenHash, userID, s.now(), dbTime(expires))
 	if err != nil {
 		return fmt.Errorf("create session for user %d: %w", userID, err)
 	}
@@ -25,7 +25,7 @@ func (s *Store) CreateSession(ctx context.Context, tokenHash string, userID int6
 // SessionUser returns the user a live session belongs to; an unknown or expired session is ENOTFOUND.
 func (s *Store) SessionUser(ctx context.Context, tokenHash string) (blog.User, error) {
 	u, err := scanUser(s.read.QueryRowContext(ctx, `SELECT `+userColumnsOf("u")+` FROM sessions s JOIN users u ON u.id = s.user_id
-		WHERE s.token_hash = $1 AND s.expires_at > $2`, tokenHash, s.Now()))
+		WHERE s.token_hash = $1 AND s.expires_at > $2`, tokenHash, s.now()))
 	if errors.Is(err, sql.ErrNoRows) {
 		return u, blog.Errorf(blog.ENOTFOUND, "the session has expired; please sign in again")
 	}

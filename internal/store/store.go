@@ -34,7 +34,7 @@ type Store struct {
 	// read is a pool of read-only connections; in WAL mode they never wait for the writer.
 	read *sql.DB
 	path string
-	// Now is the clock; tests replace it.
+	// Now is the clock; tests replace it. The store reads it through now(), which gives the stored form.
 	Now func() time.Time
 }
 
@@ -62,7 +62,7 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 			return nil, blog.Errorf(blog.EINVALID, "the database folder %s does not exist", dir)
 		}
 	}
-	s := &Store{path: path, Now: func() time.Time { return dbTime(time.Now()) }}
+	s := &Store{path: path, Now: time.Now}
 	var err error
 	if s.write, err = sql.Open("sqlite", sqliteDSN(path, false)); err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
@@ -95,7 +95,8 @@ func sqliteDSN(path string, readOnly bool) string {
 		// to upgrade; the busy timeout makes the second one wait instead.
 		q.Set("_txlock", "immediate")
 	}
-	return "file:" + path + "?" + q.Encode()
+	// The path is part of a URI: escape what a URI would take for a query, a fragment or an escape.
+	return "file:" + strings.NewReplacer("%", "%25", "?", "%3F", "#", "%23").Replace(path) + "?" + q.Encode()
 }
 
 // check makes one write and one read so that a corrupt file, a file that is not SQLite, or a folder without
@@ -200,3 +201,6 @@ func placeholders(from, n int) string {
 // dbTime is the one form in which instants are stored and compared: UTC, whole seconds. SQLite compares the stored
 // text, which orders correctly only when every value has the same zone and precision.
 func dbTime(t time.Time) time.Time { return t.UTC().Truncate(time.Second) }
+
+// now is the current time in the form stored.
+func (s *Store) now() time.Time { return dbTime(s.Now()) }

@@ -106,16 +106,32 @@ func ensureCategory(ctx context.Context, tx *sql.Tx, names []string) (int64, err
 	return parent, nil
 }
 
-// ensureTerm finds a term by name (case-insensitively) under parent, or creates it with a free slug.
+// ensureTerm finds a term under parent whose name makes the same slug as name ("Café", "cafe" and "CAFE" are one
+// term), or creates it with a free slug. Matching by slug in Go rather than by lower() in SQL keeps SQLite and
+// PostgreSQL alike beyond ASCII.
 func ensureTerm(ctx context.Context, tx *sql.Tx, taxonomy blog.Taxonomy, name string, parent int64) (int64, error) {
-	var id int64
-	err := tx.QueryRowContext(ctx, `SELECT id FROM terms WHERE taxonomy = $1 AND COALESCE(parent_id, 0) = $2 AND lower(name) = lower($3)`,
-		taxonomy, parent, name).Scan(&id)
-	if err == nil {
-		return id, nil
-	}
-	if !errors.Is(err, sql.ErrNoRows) {
+	rows, err := tx.QueryContext(ctx, `SELECT id, name FROM terms WHERE taxonomy = $1 AND COALESCE(parent_id, 0) = $2`, taxonomy, parent)
+	if err != nil {
 		return 0, fmt.Errorf("find %s %q: %w", taxonomy, name, err)
+	}
+	want := blog.Slugify(name)
+	var id int64
+	for rows.Next() {
+		var candidate int64
+		var existing string
+		if err := rows.Scan(&candidate, &existing); err != nil {
+			rows.Close()
+			return 0, fmt.Errorf("find %s %q: %w", taxonomy, name, err)
+		}
+		if id == 0 && blog.Slugify(existing) == want {
+			id = candidate
+		}
+	}
+	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+		return 0, fmt.Errorf("find %s %q: %w", taxonomy, name, err)
+	}
+	if id != 0 {
+		return id, nil
 	}
 	slug, err := freeSlug(ctx, tx, `SELECT EXISTS (SELECT 1 FROM terms WHERE taxonomy = '`+string(taxonomy)+`' AND slug = $1)`, blog.Slugify(name))
 	if err != nil {

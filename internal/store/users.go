@@ -21,13 +21,14 @@ func userColumnsOf(alias string) string {
 func scanUser(row interface{ Scan(...any) error }) (blog.User, error) {
 	var u blog.User
 	err := row.Scan(&u.ID, &u.Email, &u.Name, &u.Slug, &u.Role, &u.PasswordHash, &u.Created)
+	u.Created = u.Created.UTC()
 	return u, err
 }
 
 // CreateUser stores a new user and sets its ID and Created time. An email already in use is a conflict; a slug
 // already in use gets a numeric suffix, since two writers may share a name.
 func (s *Store) CreateUser(ctx context.Context, u *blog.User) error {
-	u.Created = s.Now()
+	u.Created = s.now()
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		var exists bool
 		if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM users WHERE email = $1)`, u.Email).Scan(&exists); err != nil {

@@ -31,8 +31,8 @@ type discussionView struct {
 	// ShowForm is Open, or a refused submission shown again: the reader's text stays in the box even when the
 	// thread closed while they typed.
 	ShowForm bool
-	Form          formView
-	FeedRSS       string
+	Form     formView
+	FeedRSS  string
 }
 
 type commentView struct {
@@ -69,6 +69,7 @@ type formView struct {
 	Preview    template.HTML
 	Autofocus  string // the first field with an error
 	EditWindow int    // minutes
+	SignedInAs string // a signed-in writer comments under their own name
 }
 
 // discussion builds the comment section of a post page. form carries what the reader typed when a submission is
@@ -136,6 +137,9 @@ func (s *Server) discussion(r *http.Request, req *request, p *blog.Post, form *f
 		}
 	}
 	form.PostID, form.EditWindow = p.ID, d.EditWindowMinutes
+	if u, _, ok := s.signedIn(r); ok {
+		form.SignedInAs = u.Name
+	}
 	if parent := thread.Find(form.ParentID); parent != nil && parent.Comment.Status == blog.CommentApproved {
 		form.ReplyTo = parent.Comment.AuthorName
 		form.CancelURL = base + "#respond"
@@ -221,10 +225,14 @@ func (s *Server) submitComment(w http.ResponseWriter, r *http.Request) error {
 		return s.renderPost(w, r, req, &p, form, http.StatusOK)
 	}
 	c := clientOf(r)
-	created, err := s.comments.Submit(r.Context(), comment.Submission{
+	sub := comment.Submission{
 		Input: blog.CommentInput{PostID: p.ID, ParentID: parentID, Name: form.Author, Email: form.Email, URL: form.URL, Body: form.Comment},
 		Post:  p, IP: ipString(c), UserAgent: r.UserAgent(),
-	}, req.settings.Discussion)
+	}
+	if u, _, ok := s.signedIn(r); ok {
+		sub.User = &u
+	}
+	created, err := s.comments.Submit(r.Context(), sub, req.settings.Discussion)
 	if fe, refused := comment.IsRefusal(err); refused {
 		form.Errors, form.FormError = fe, fe[comment.FormError]
 		for _, f := range []string{"author", "email", "url", "comment"} {
@@ -239,7 +247,9 @@ func (s *Server) submitComment(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	s.signer.addOwnComment(w, r, ownComment{ID: created.ID, Created: created.Created}, c.Secure)
-	rememberCommenter(w, r, commenter{Name: created.AuthorName, Email: created.AuthorEmail, URL: created.AuthorURL}, form.Remember, c.Secure)
+	if sub.User == nil {
+		rememberCommenter(w, r, commenter{Name: created.AuthorName, Email: created.AuthorEmail, URL: created.AuthorURL}, form.Remember, c.Secure)
+	}
 	http.Redirect(w, r, "/comments/"+strconv.FormatInt(created.ID, 10)+"/", http.StatusSeeOther)
 	return nil
 }

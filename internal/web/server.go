@@ -29,6 +29,11 @@ type Store interface {
 	Thread(ctx context.Context, postID int64, ownIDs []int64) ([]blog.Comment, error)
 	Comments(ctx context.Context, f blog.CommentFilter) ([]blog.CommentInContext, int, error)
 	SiteKey(ctx context.Context, name string) ([]byte, error)
+	CommentCounts(ctx context.Context, postAuthorID int64) (map[blog.CommentStatus]int, error)
+	UserByEmail(ctx context.Context, email string) (blog.User, error)
+	CreateSession(ctx context.Context, tokenHash string, userID int64, expires time.Time) error
+	SessionUser(ctx context.Context, tokenHash string) (blog.User, error)
+	DeleteSession(ctx context.Context, tokenHash string) error
 	comment.Store
 }
 
@@ -91,6 +96,15 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("GET /comments/feed/rss2/{$}", s.page(s.public))
 	mux.Handle("GET /comments/{id}/edit/{$}", s.page(s.editComment))
 	mux.Handle("POST /comments/{id}/edit/{$}", s.page(s.editComment))
+	mux.Handle("GET /admin/signin/{$}", s.page(s.signinForm))
+	mux.Handle("POST /admin/signin/{$}", s.page(s.signin))
+	mux.Handle("POST /admin/signout/{$}", s.page(s.signout))
+	mux.Handle("GET /admin/{$}", s.admin(s.dashboard))
+	mux.Handle("GET /admin/comments/{$}", s.admin(s.commentQueue))
+	mux.Handle("POST /admin/comments/{$}", s.admin(s.moderate))
+	mux.Handle("GET /admin/comments/{id}/edit/{$}", s.admin(s.editAnyComment))
+	mux.Handle("POST /admin/comments/{id}/edit/{$}", s.admin(s.editAnyComment))
+	mux.Handle("POST /admin/comments/{id}/reply/{$}", s.admin(s.replyAsAuthor))
 	mux.Handle("GET /{$}", s.page(s.public))
 	mux.Handle("GET /", s.page(s.public))
 	return s.middleware(mux)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"html/template"
 	"net/http"
+	"path"
 	"time"
 
 	"github.com/salon-blog/salon/internal/blog"
@@ -19,14 +20,27 @@ type views struct {
 	pages map[string]*template.Template
 }
 
-// pageNames are the templates besides the layout; each defines "title" and "content".
-var pageNames = []string{"list", "post", "error", "edit"}
+// pageFiles lists, for each page, the templates it is made of: a layout first, then what defines its "content".
+var pageFiles = map[string][]string{
+	"list":               {"layout.html", "partials.html", "discussion.html", "list.html"},
+	"post":               {"layout.html", "partials.html", "discussion.html", "post.html"},
+	"error":              {"layout.html", "partials.html", "discussion.html", "error.html"},
+	"edit":               {"layout.html", "partials.html", "discussion.html", "edit.html"},
+	"admin/signin":       {"admin/layout.html", "discussion.html", "admin/signin.html"},
+	"admin/dashboard":    {"admin/layout.html", "discussion.html", "admin/dashboard.html"},
+	"admin/comments":     {"admin/layout.html", "discussion.html", "admin/comments.html"},
+	"admin/comment-edit": {"admin/layout.html", "discussion.html", "admin/comment-edit.html"},
+}
 
 func loadViews(a *assets) (*views, error) {
-	funcs := template.FuncMap{"asset": a.url, "field": newFieldView}
+	funcs := template.FuncMap{"asset": a.url, "field": newFieldView, "rowActions": rowActions}
 	v := &views{pages: map[string]*template.Template{}}
-	for _, name := range pageNames {
-		t, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFiles, "templates/layout.html", "templates/partials.html", "templates/discussion.html", "templates/"+name+".html")
+	for name, files := range pageFiles {
+		paths := make([]string, len(files))
+		for i, f := range files {
+			paths[i] = "templates/" + f
+		}
+		t, err := template.New(path.Base(files[0])).Funcs(funcs).ParseFS(templateFiles, paths...)
 		if err != nil {
 			return nil, fmt.Errorf("parse template %s: %w", name, err)
 		}
@@ -41,6 +55,14 @@ func loadViews(a *assets) (*views, error) {
 
 func zeroPage(name string) any {
 	switch name {
+	case "admin/signin":
+		return &signinPage{}
+	case "admin/dashboard":
+		return &dashboardPage{}
+	case "admin/comments":
+		return &queuePage{}
+	case "admin/comment-edit":
+		return &commentEditPage{}
 	case "list":
 		return &listPage{}
 	case "post":
@@ -176,4 +198,19 @@ type fieldView struct {
 func newFieldView(name, label, typ, value, err string, autofocus, required bool) fieldView {
 	limits := map[string]int{"author": blog.MaxCommentNameLen, "email": blog.MaxCommentEmailLen, "url": blog.MaxCommentURLLen, "comment": blog.MaxCommentLen}
 	return fieldView{Name: name, Label: label, Type: typ, Value: value, Error: err, Autofocus: autofocus, Required: required, MaxLength: limits[name]}
+}
+
+type rowAction struct{ Action, Label string }
+
+// rowActions are the moderation buttons a comment in the queue offers, by its status.
+func rowActions(status string) []rowAction {
+	switch blog.CommentStatus(status) {
+	case blog.CommentPending:
+		return []rowAction{{"approve", "Approve"}, {"spam", "Spam"}, {"trash", "Trash"}}
+	case blog.CommentApproved:
+		return []rowAction{{"unapprove", "Unapprove"}, {"spam", "Spam"}, {"trash", "Trash"}}
+	case blog.CommentSpam:
+		return []rowAction{{"notspam", "Not spam"}, {"trash", "Trash"}}
+	}
+	return []rowAction{{"restore", "Restore"}}
 }

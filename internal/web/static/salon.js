@@ -107,6 +107,11 @@
     const target = preview && preview.querySelector('.comment-content');
     if (!box || !target) return;
 
+    // The no-JS preview sits by the buttons; a live one is more use right under the box being typed in.
+    const help = form.querySelector('#comment-help');
+    const field = box.closest('p, div');
+    if (preview.hidden) (help || field).after(preview);
+
     let timer = 0;
     let shown = !preview.hidden && box.value.trim() !== '' ? box.value : null; // the text the preview shows
     let seq = 0; // only the newest request may change the preview

@@ -1,0 +1,481 @@
+package web
+
+import (
+	"fmt"
+	"html/template"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/alexedwards/argon2id"
+
+	"github.com/salon-blog/salon/internal/blog"
+	"github.com/salon-blog/salon/internal/comment"
+)
+
+// adminRequest is a request from a signed-in user.
+type adminRequest struct {
+	*request
+	user        blog.User
+	sessionHash string
+}
+
+// adminPage is embedded in every admin page struct.
+type adminPage struct {
+	SiteTitle string
+	Title     string
+	User      blog.User
+	CSRF      string
+	Pending   int // comments awaiting moderation, for the menu
+	Notice    string
+}
+
+// admin wraps an admin handler: it requires a signed-in user who may moderate, and a valid form token on POST.
+func (s *Server) admin(h func(http.ResponseWriter, *http.Request, *adminRequest) error) http.Handler {
+	return s.page(func(w http.ResponseWriter, r *http.Request) error {
+		u, hash, ok := s.signedIn(r)
+		if !ok {
+			if r.Method != http.MethodGet {
+				return blog.Errorf(blog.EFORBIDDEN, "please sign in first")
+			}
+			http.Redirect(w, r, "/admin/signin/?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+			return nil
+		}
+		w.Header().Set("Cache-Control", "no-store")
+		if u.Role == blog.RoleContributor {
+			return blog.Errorf(blog.EFORBIDDEN, "contributors cannot moderate comments")
+		}
+		if r.Method == http.MethodPost {
+			r.Body = http.MaxBytesReader(w, r.Body, maxCommentForm)
+			if err := r.ParseForm(); err != nil {
+				return blog.Errorf(blog.EINVALID, "the form could not be read")
+			}
+			if err := s.checkCSRF(r, hash); err != nil {
+				return err
+			}
+		}
+		req, err := s.newRequest(r, route{})
+		if err != nil {
+			return err
+		}
+		return h(w, r, &adminRequest{request: req, user: u, sessionHash: hash})
+	})
+}
+
+func (s *Server) adminBase(r *http.Request, a *adminRequest, title string) (adminPage, error) {
+	counts, err := s.store.CommentCounts(r.Context(), ownPostsOnly(a.user))
+	if err != nil {
+		return adminPage{}, err
+	}
+	return adminPage{SiteTitle: a.settings.Title, Title: title, User: a.user, CSRF: s.csrfToken(a.sessionHash),
+		Pending: counts[blog.CommentPending], Notice: r.URL.Query().Get("done")}, nil
+}
+
+// ownPostsOnly is the post author an admin list is limited to: authors moderate comments on their own posts only.
+func ownPostsOnly(u blog.User) int64 {
+	if u.Role == blog.RoleAuthor {
+		return u.ID
+	}
+	return 0
+}
+
+type signinPage struct {
+	adminPage
+	Email string
+	Next  string
+	Error string
+}
+
+type dashboardPage struct {
+	adminPage
+	Counts map[string]int // by comment status
+}
+
+func (s *Server) signinForm(w http.ResponseWriter, r *http.Request) error {
+	if _, _, ok := s.signedIn(r); ok {
+		http.Redirect(w, r, localPath(r.URL.Query().Get("next"), "/admin/"), http.StatusSeeOther)
+		return nil
+	}
+	st, err := s.store.Settings(r.Context())
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	return s.views.render(w, http.StatusOK, "admin/signin", &signinPage{adminPage: adminPage{SiteTitle: st.Title, Title: "Sign in"}, Next: r.URL.Query().Get("next")})
+}
+
+// signin checks an email and password. The message for a wrong email is the same as for a wrong password, and an
+// unknown email still costs a hash comparison, so the form does not reveal who has an account.
+func (s *Server) signin(w http.ResponseWriter, r *http.Request) error {
+	r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
+	if err := r.ParseForm(); err != nil {
+		return blog.Errorf(blog.EINVALID, "the form could not be read")
+	}
+	email, password, next := blog.NormalizeEmail(r.PostFormValue("email")), r.PostFormValue("password"), r.PostFormValue("next")
+	u, err := s.store.UserByEmail(r.Context(), email)
+	if err != nil && blog.ErrorCode(err) != blog.ENOTFOUND {
+		return err
+	}
+	hash := u.PasswordHash
+	if hash == "" {
+		hash = unknownUserHash
+	}
+	match, err := argon2id.ComparePasswordAndHash(password, hash)
+	if err != nil || !match || u.ID == 0 {
+		st, serr := s.store.Settings(r.Context())
+		if serr != nil {
+			return serr
+		}
+		w.Header().Set("Cache-Control", "no-store")
+		return s.views.render(w, http.StatusUnauthorized, "admin/signin", &signinPage{
+			adminPage: adminPage{SiteTitle: st.Title, Title: "Sign in"}, Email: r.PostFormValue("email"), Next: next,
+			Error: "The email address or the password is not right.",
+		})
+	}
+	if err := s.startSession(r.Context(), w, r, u); err != nil {
+		return err
+	}
+	s.log.InfoContext(r.Context(), "signed in", "user", u.ID, "ip", ipString(clientOf(r)))
+	http.Redirect(w, r, localPath(next, "/admin/"), http.StatusSeeOther)
+	return nil
+}
+
+// unknownUserHash is compared against when no user has the email given, so that both cases take as long.
+const unknownUserHash = "$argon2id$v=19$m=65536,t=1,p=2$c2FsdHNhbHRzYWx0c2FsdA$0Pq0UVDqTDbdEm1PWzP3kn+zPz8X4Qw0ybOF2Zh2NCs"
+
+// localPath keeps a redirect target on this site, falling back to def for anything else.
+func localPath(next, def string) string {
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+		return def
+	}
+	return next
+}
+
+func (s *Server) signout(w http.ResponseWriter, r *http.Request) error {
+	_, hash, ok := s.signedIn(r)
+	if ok {
+		if err := r.ParseForm(); err != nil {
+			return blog.Errorf(blog.EINVALID, "the form could not be read")
+		}
+		if err := s.checkCSRF(r, hash); err != nil {
+			return err
+		}
+		if err := s.endSession(w, r, hash); err != nil {
+			return err
+		}
+	}
+	http.Redirect(w, r, "/admin/signin/", http.StatusSeeOther)
+	return nil
+}
+
+func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, a *adminRequest) error {
+	base, err := s.adminBase(r, a, "Dashboard")
+	if err != nil {
+		return err
+	}
+	counts, err := s.store.CommentCounts(r.Context(), ownPostsOnly(a.user))
+	if err != nil {
+		return err
+	}
+	v := &dashboardPage{adminPage: base, Counts: map[string]int{}}
+	for st, n := range counts {
+		v.Counts[string(st)] = n
+	}
+	return s.views.render(w, http.StatusOK, "admin/dashboard", v)
+}
+
+// queuePage is the moderation queue: one tab per status, a page of comments with their context.
+type queuePage struct {
+	adminPage
+	Status   string
+	Search   string
+	Tabs     []queueTab
+	Comments []queuedComment
+	Total    int
+	Newer    string
+	Older    string
+	Return   string
+}
+
+type queueTab struct {
+	Label   string
+	URL     string
+	Count   int
+	Current bool
+}
+
+type queuedComment struct {
+	ID         int64
+	Status     string
+	AuthorName string
+	Email      string
+	URL        string
+	IP         string
+	Date       dateView
+	HTML       template.HTML
+	Moderation string
+	PostTitle  string
+	PostURL    string
+	InReplyTo  string // the parent's author and text, for context
+	Link       string
+}
+
+const queuePerPage = 20
+
+func (s *Server) commentQueue(w http.ResponseWriter, r *http.Request, a *adminRequest) error {
+	q := r.URL.Query()
+	status := q.Get("status")
+	if status == "" {
+		status = string(blog.CommentPending)
+	}
+	filter := blog.CommentFilter{Search: strings.TrimSpace(q.Get("q")), NewestFirst: true, Limit: queuePerPage, PostAuthorID: ownPostsOnly(a.user)}
+	if status != "all" {
+		st, err := blog.ParseCommentStatus(status)
+		if err != nil {
+			return err
+		}
+		filter.Status = st
+	}
+	page, err := strconv.Atoi(q.Get("page"))
+	if err != nil || page < 1 {
+		page = 1
+	}
+	filter.Offset = (page - 1) * queuePerPage
+	comments, total, err := s.store.Comments(r.Context(), filter)
+	if err != nil {
+		return err
+	}
+	counts, err := s.store.CommentCounts(r.Context(), ownPostsOnly(a.user))
+	if err != nil {
+		return err
+	}
+	base, err := s.adminBase(r, a, "Comments")
+	if err != nil {
+		return err
+	}
+	v := &queuePage{adminPage: base, Status: status, Search: filter.Search, Total: total, Return: r.URL.RequestURI()}
+	all := 0
+	for _, st := range blog.CommentStatuses {
+		all += counts[st]
+		v.Tabs = append(v.Tabs, queueTab{Label: statusLabel(st), URL: "/admin/comments/?status=" + string(st), Count: counts[st], Current: status == string(st)})
+	}
+	v.Tabs = append(v.Tabs, queueTab{Label: "All", URL: "/admin/comments/?status=all", Count: all, Current: status == "all"})
+	pageURL := func(n int) string {
+		u := url.Values{"status": {status}, "page": {strconv.Itoa(n)}}
+		if filter.Search != "" {
+			u.Set("q", filter.Search)
+		}
+		return "/admin/comments/?" + u.Encode()
+	}
+	if page > 1 {
+		v.Newer = pageURL(page - 1)
+	}
+	if page*queuePerPage < total {
+		v.Older = pageURL(page + 1)
+	}
+	for i := range comments {
+		c := &comments[i]
+		qc := queuedComment{
+			ID: c.ID, Status: string(c.Status), AuthorName: c.AuthorName, Email: c.AuthorEmail, URL: c.AuthorURL, IP: c.AuthorIP,
+			Date: newDateView(c.Created, a.loc), HTML: template.HTML(c.HTML), Moderation: c.Moderation,
+			PostTitle: c.Post.Title, PostURL: a.settings.PostPath(&c.Post), Link: "/comments/" + strconv.FormatInt(c.ID, 10) + "/",
+		}
+		if c.ParentAuthor != "" {
+			qc.InReplyTo = c.ParentAuthor + ": " + clipText(c.ParentBody, 140)
+		}
+		v.Comments = append(v.Comments, qc)
+	}
+	return s.views.render(w, http.StatusOK, "admin/comments", v)
+}
+
+func statusLabel(st blog.CommentStatus) string {
+	switch st {
+	case blog.CommentPending:
+		return "Pending"
+	case blog.CommentApproved:
+		return "Approved"
+	case blog.CommentSpam:
+		return "Spam"
+	}
+	return "Trash"
+}
+
+func clipText(s string, n int) string {
+	r := []rune(strings.Join(strings.Fields(s), " "))
+	if len(r) <= n {
+		return string(r)
+	}
+	return string(r[:n]) + "…"
+}
+
+// moderationActions maps the queue's action names to the status each gives. Restore returns a comment to the
+// queue, since the status it had before is not kept.
+var moderationActions = map[string]blog.CommentStatus{
+	"approve": blog.CommentApproved, "unapprove": blog.CommentPending, "spam": blog.CommentSpam,
+	"notspam": blog.CommentPending, "trash": blog.CommentTrash, "restore": blog.CommentPending,
+}
+
+// moderate applies one action to the selected comments (a row's button sends one ID, the bulk form several).
+func (s *Server) moderate(w http.ResponseWriter, r *http.Request, a *adminRequest) error {
+	action := r.PostFormValue("action")
+	status, ok := moderationActions[action]
+	if !ok {
+		return blog.Errorf(blog.EINVALID, "choose an action: approve, unapprove, spam, not spam, trash or restore")
+	}
+	var ids []int64
+	for _, v := range r.PostForm["id"] {
+		id, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			return blog.Errorf(blog.EINVALID, "%q is not a comment", v)
+		}
+		if err := s.mayModerateComment(r, a, id); err != nil {
+			return err
+		}
+		ids = append(ids, id)
+	}
+	if len(ids) == 0 {
+		http.Redirect(w, r, localPath(r.PostFormValue("return"), "/admin/comments/"), http.StatusSeeOther)
+		return nil
+	}
+	if err := s.store.SetCommentStatus(r.Context(), ids, status); err != nil {
+		return err
+	}
+	s.log.InfoContext(r.Context(), "moderated", "user", a.user.ID, "action", action, "comments", ids)
+	http.Redirect(w, r, withNotice(localPath(r.PostFormValue("return"), "/admin/comments/"),
+		fmt.Sprintf("%s: %d comment%s.", actionDone(action), len(ids), map[bool]string{true: "", false: "s"}[len(ids) == 1])), http.StatusSeeOther)
+	return nil
+}
+
+func actionDone(action string) string {
+	return map[string]string{"approve": "Approved", "unapprove": "Unapproved", "spam": "Marked as spam", "notspam": "Moved back to pending",
+		"trash": "Moved to the trash", "restore": "Restored to pending"}[action]
+}
+
+func withNotice(path, notice string) string {
+	u, err := url.Parse(path)
+	if err != nil {
+		return path
+	}
+	q := u.Query()
+	q.Set("done", notice)
+	u.RawQuery = q.Encode()
+	return u.String()
+}
+
+// mayModerateComment enforces the roles on the server: editors and administrators moderate every comment, authors
+// only those on their own posts.
+func (s *Server) mayModerateComment(r *http.Request, a *adminRequest, id int64) error {
+	c, err := s.store.Comment(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	if a.user.Role == blog.RoleAdmin || a.user.Role == blog.RoleEditor {
+		return nil
+	}
+	p, err := s.store.Post(r.Context(), c.PostID)
+	if err != nil {
+		return err
+	}
+	if a.user.Role == blog.RoleAuthor && p.AuthorID == a.user.ID {
+		return nil
+	}
+	return blog.Errorf(blog.EFORBIDDEN, "you may moderate comments on your own posts only")
+}
+
+type commentEditPage struct {
+	adminPage
+	ID       int64
+	Form     formView
+	Status   string
+	Statuses []blog.CommentStatus
+	PostURL  string
+	Return   string
+}
+
+// editAnyComment lets a moderator correct a comment: its author fields, text and status.
+func (s *Server) editAnyComment(w http.ResponseWriter, r *http.Request, a *adminRequest) error {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		return errNotFound
+	}
+	if err := s.mayModerateComment(r, a, id); err != nil {
+		return err
+	}
+	c, err := s.store.Comment(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	p, err := s.store.Post(r.Context(), c.PostID)
+	if err != nil {
+		return err
+	}
+	base, err := s.adminBase(r, a, "Edit comment")
+	if err != nil {
+		return err
+	}
+	v := &commentEditPage{adminPage: base, ID: id, Status: string(c.Status), Statuses: blog.CommentStatuses, PostURL: a.settings.PostPath(&p),
+		Form:   formView{Author: c.AuthorName, Email: c.AuthorEmail, URL: c.AuthorURL, Comment: c.Body},
+		Return: localPath(r.URL.Query().Get("return"), "/admin/comments/")}
+	status := http.StatusOK
+	if r.Method == http.MethodPost {
+		v.Return = localPath(r.PostFormValue("return"), "/admin/comments/")
+		in := blog.CommentInput{PostID: c.PostID, Name: r.PostFormValue("author"), Email: r.PostFormValue("email"), URL: r.PostFormValue("url"), Body: r.PostFormValue("comment")}
+		newStatus, serr := blog.ParseCommentStatus(r.PostFormValue("status"))
+		_, err := s.comments.Edit(r.Context(), id, in)
+		if fe, refused := comment.IsRefusal(err); refused || serr != nil {
+			v.Form = formView{Author: in.Name, Email: in.Email, URL: in.URL, Comment: in.Body, Errors: fe}
+			status = http.StatusUnprocessableEntity
+		} else if err != nil {
+			return err
+		} else {
+			if newStatus != c.Status {
+				if err := s.store.SetCommentStatus(r.Context(), []int64{id}, newStatus); err != nil {
+					return err
+				}
+			}
+			http.Redirect(w, r, withNotice(v.Return, "Comment saved."), http.StatusSeeOther)
+			return nil
+		}
+	}
+	return s.views.render(w, status, "admin/comment-edit", v)
+}
+
+// replyAsAuthor answers a comment from the queue. The reply is the moderator's own comment (approved and marked
+// as the author's when they wrote the post), and replying approves the comment it answers, as WordPress does.
+func (s *Server) replyAsAuthor(w http.ResponseWriter, r *http.Request, a *adminRequest) error {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		return errNotFound
+	}
+	if err := s.mayModerateComment(r, a, id); err != nil {
+		return err
+	}
+	parent, err := s.store.Comment(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	p, err := s.store.Post(r.Context(), parent.PostID)
+	if err != nil {
+		return err
+	}
+	if parent.Status != blog.CommentApproved {
+		if err := s.store.SetCommentStatus(r.Context(), []int64{id}, blog.CommentApproved); err != nil {
+			return err
+		}
+	}
+	back := localPath(r.PostFormValue("return"), "/admin/comments/")
+	_, err = s.comments.Submit(r.Context(), comment.Submission{
+		Input: blog.CommentInput{PostID: p.ID, ParentID: id, Body: r.PostFormValue("comment")},
+		Post:  p, IP: ipString(clientOf(r)), UserAgent: r.UserAgent(), User: &a.user,
+	}, a.settings.Discussion)
+	if fe, refused := comment.IsRefusal(err); refused {
+		http.Redirect(w, r, withNotice(back, "The reply was not posted: "+fe.Error()), http.StatusSeeOther)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	http.Redirect(w, r, withNotice(back, "Reply posted."), http.StatusSeeOther)
+	return nil
+}
