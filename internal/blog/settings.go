@@ -161,7 +161,7 @@ var discussionSettings = []Setting{
 	}},
 	boolSetting("gravatar", "on: show Gravatar images (sends a hash of each commenter's email to Gravatar); off: local avatars", func(s *Settings) *bool { return &s.Discussion.Gravatar }),
 	intSetting("comment_edit_minutes", "minutes a commenter may edit or delete their own comment", 0, 1440, func(s *Settings) *int { return &s.Discussion.EditWindowMinutes }),
-	intSetting("trash_days", "days before trashed comments are purged", 1, 3650, func(s *Settings) *int { return &s.Discussion.TrashRetentionDays }),
+	intSetting("trash_days", "days before trashed and spam comments are purged", 1, 3650, func(s *Settings) *int { return &s.Discussion.TrashRetentionDays }),
 }
 
 func boolSetting(key, help string, field func(*Settings) *bool) Setting {

@@ -68,6 +68,10 @@ func serve(ctx context.Context, env Env, args []string) (err error) {
 	}
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
+	maintenanceCtx, stopMaintenance := context.WithCancel(ctx)
+	maintained := make(chan struct{})
+	go func() { maintain(maintenanceCtx, st, logger); close(maintained) }()
+	defer func() { stopMaintenance(); <-maintained }()
 	logger.Info("Salon is serving", "url", "http://"+ln.Addr().String()+"/")
 
 	select {

@@ -268,3 +268,17 @@ func (s *Store) IsDuplicateComment(ctx context.Context, postID int64, email, bod
 	}
 	return dup, nil
 }
+
+// PurgeComments deletes comments that have had the status since before the given time (trash and spam are kept
+// for a while, then purged), recounts nothing (neither status is counted), and returns how many went. Replies to a
+// purged comment stay, as top-level comments.
+func (s *Store) PurgeComments(ctx context.Context, status blog.CommentStatus, before time.Time) (int64, error) {
+	if status == blog.CommentApproved || status == blog.CommentPending {
+		return 0, blog.Errorf(blog.EINVALID, "only trash and spam are purged")
+	}
+	res, err := s.write.ExecContext(ctx, `DELETE FROM comments WHERE status = $1 AND status_at < $2`, status, dbTime(before))
+	if err != nil {
+		return 0, fmt.Errorf("purge %s comments: %w", status, err)
+	}
+	return res.RowsAffected()
+}

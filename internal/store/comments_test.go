@@ -579,3 +579,28 @@ func TestIsDuplicateComment(t *testing.T) {
 		}
 	}
 }
+
+func TestPurgeComments(t *testing.T) {
+	f := newCommentsFixture(t)
+	ctx := t.Context()
+	month := 31 * 24 * 60
+	old := f.add(t, f.first, 0, "Old", blog.CommentTrash, 1)
+	spam := f.add(t, f.first, 0, "Spam", blog.CommentSpam, 2)
+	kept := f.add(t, f.first, 0, "Kept", blog.CommentApproved, 3)
+	fresh := f.add(t, f.first, 0, "Fresh", blog.CommentTrash, month)
+	n, err := f.s.PurgeComments(ctx, blog.CommentTrash, t0.Add(30*24*time.Hour))
+	if err != nil || n != 1 {
+		t.Fatalf("PurgeComments(trash) = %d, %v; want 1", n, err)
+	}
+	if _, err := f.s.Comment(ctx, old.ID); blog.ErrorCode(err) != blog.ENOTFOUND {
+		t.Errorf("old trash survived: %v", err)
+	}
+	for _, c := range []blog.Comment{spam, kept, fresh} {
+		if _, err := f.s.Comment(ctx, c.ID); err != nil {
+			t.Errorf("comment %s was purged: %v", c.AuthorName, err)
+		}
+	}
+	if _, err := f.s.PurgeComments(ctx, blog.CommentApproved, t0); blog.ErrorCode(err) != blog.EINVALID {
+		t.Errorf("purging approved comments = %v; want EINVALID", err)
+	}
+}

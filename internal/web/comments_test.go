@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -16,6 +17,7 @@ import (
 	"golang.org/x/net/html"
 
 	"github.com/salon-blog/salon/internal/blog"
+	"github.com/salon-blog/salon/internal/comment"
 	"github.com/salon-blog/salon/internal/post"
 	"github.com/salon-blog/salon/internal/store"
 	"github.com/salon-blog/salon/internal/web"
@@ -654,4 +656,36 @@ func TestLargeThread(t *testing.T) {
 	if len(numbers) != 500 || !seen["1."] || !seen["500."] {
 		t.Errorf("numbers: %d distinct of %d", len(seen), len(numbers))
 	}
+}
+
+// TestThreadGolden pins the thread's markup: numbering, nesting, author links, dates, the awaiting-moderation
+// notice, the Author badge and the form. Avatar URLs carry a keyed hash that differs per site and are masked.
+func TestThreadGolden(t *testing.T) {
+	s, p := newCommentSite(t, map[string]string{"url": "https://blog.example"})
+	ctx := context.Background()
+	add := func(parent int64, name, url, body string, status blog.CommentStatus, userID int64, minutes int) int64 {
+		c := blog.Comment{PostID: p.ID, ParentID: parent, AuthorName: name, AuthorEmail: strings.ToLower(name) + "@example.org", AuthorURL: url,
+			Body: body, HTML: string(comment.Preview(body)), Status: status, UserID: userID, Created: start.Add(time.Duration(minutes) * time.Minute)}
+		if err := s.store.CreateComment(ctx, &c); err != nil {
+			t.Fatal(err)
+		}
+		return c.ID
+	}
+	first := add(0, "Mobius", "https://mobius.example", "First paragraph.\n\nSecond, with a [link](https://example.com) & <em>markup</em>.", blog.CommentApproved, 0, 1)
+	reply := add(first, "jrkrideau", "", "> First paragraph.\n\nI disagree.", blog.CommentApproved, 0, 2)
+	add(reply, "Ann Writer", "", "The author answers.", blog.CommentApproved, p.AuthorID, 3)
+	add(0, "Spammy", "", "Held for review.", blog.CommentPending, 0, 4)
+	add(0, "Third", "", "<script>alert(1)</script>Plain.", blog.CommentApproved, 0, 5)
+
+	r := s.get(t, s.path(t, p))
+	section := find(r.doc, "section#comments")
+	if len(section) != 1 {
+		t.Fatal("no comments section")
+	}
+	var b strings.Builder
+	if err := html.Render(&b, section[0]); err != nil {
+		t.Fatal(err)
+	}
+	got := regexp.MustCompile(`/avatar/[0-9a-f]+\.svg`).ReplaceAllString(b.String(), "/avatar/HASH.svg")
+	golden(t, "thread.golden.html", got+"\n")
 }
