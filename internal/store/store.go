@@ -10,17 +10,14 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"net/url"
-	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/pressly/goose/v3"
+	"github.com/pressly/goose/v3/lock"
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
-
-	"github.com/salon-blog/salon/internal/blog"
 )
 
 //go:embed migrations
@@ -33,99 +30,27 @@ type Store struct {
 	write *sql.DB
 	// read is a pool of read-only connections; in WAL mode they never wait for the writer.
 	read *sql.DB
-	path string
+	// path names the database in messages: the SQLite file, or PostgreSQL's host and database (never the password).
+	path   string
+	engine string
 	// Now is the clock; tests replace it. The store reads it through now(), which gives the stored form.
 	Now func() time.Time
 }
 
-// applicationID marks the SQLite file as Salon's ("Saln"), for file(1) and for whoever finds it on a disk.
-const applicationID = 0x53616c6e
-
 // DefaultDatabaseFile is the SQLite file inside the data directory.
 const DefaultDatabaseFile = "salon.db"
 
-// Open opens the database named by dsn: a path to a SQLite file, or a sqlite: or file: URL. It checks that the
-// file is a usable SQLite database but does not migrate it.
+// Open opens the database named by dsn: a postgres:// (or postgresql://) URL, or a path to a SQLite file, bare
+// or as a sqlite: or file: URL. It checks that the database is usable but does not migrate it.
 func Open(ctx context.Context, dsn string) (*Store, error) {
 	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
-		return nil, blog.Errorf(blog.EINVALID, "PostgreSQL is not supported by this version of Salon yet; use a SQLite file")
+		return openPostgres(ctx, dsn)
 	}
-	path := strings.TrimPrefix(strings.TrimPrefix(dsn, "sqlite:"), "file:")
-	if i := strings.IndexByte(path, '?'); i >= 0 {
-		path = path[:i]
-	}
-	if path == "" {
-		return nil, blog.Errorf(blog.EINVALID, "the database address %q names no file", dsn)
-	}
-	if dir := filepath.Dir(path); dir != "" {
-		if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
-			return nil, blog.Errorf(blog.EINVALID, "the database folder %s does not exist", dir)
-		}
-	}
-	s := &Store{path: path, Now: time.Now}
-	var err error
-	if s.write, err = sql.Open("sqlite", sqliteDSN(path, false)); err != nil {
-		return nil, fmt.Errorf("open %s: %w", path, err)
-	}
-	s.write.SetMaxOpenConns(1)
-	s.write.SetConnMaxIdleTime(0)
-	if s.read, err = sql.Open("sqlite", sqliteDSN(path, true)); err != nil {
-		s.write.Close()
-		return nil, fmt.Errorf("open %s: %w", path, err)
-	}
-	s.read.SetMaxOpenConns(8)
-	if err := s.check(ctx); err != nil {
-		s.Close()
-		return nil, err
-	}
-	return s, nil
+	return openSQLite(ctx, dsn)
 }
 
-func sqliteDSN(path string, readOnly bool) string {
-	q := url.Values{}
-	q.Add("_pragma", "busy_timeout(10000)")
-	q.Add("_pragma", "journal_mode(WAL)")
-	q.Add("_pragma", "foreign_keys(1)")
-	q.Add("_pragma", "synchronous(NORMAL)")
-	q.Set("_time_format", "sqlite")
-	if readOnly {
-		q.Add("_pragma", "query_only(1)")
-	} else {
-		// Writers take the lock when the transaction starts, so that two writers never both read and then fail
-		// to upgrade; the busy timeout makes the second one wait instead.
-		q.Set("_txlock", "immediate")
-	}
-	// The path is part of a URI: escape what a URI would take for a query, a fragment or an escape.
-	return "file:" + strings.NewReplacer("%", "%25", "?", "%3F", "#", "%23").Replace(path) + "?" + q.Encode()
-}
-
-// check makes one write and one read so that a corrupt file, a file that is not SQLite, or a folder without
-// write permission is reported at start, in words, rather than at the first reader's request.
-func (s *Store) check(ctx context.Context) error {
-	if _, err := s.write.ExecContext(ctx, fmt.Sprintf("PRAGMA application_id = %d", applicationID)); err != nil {
-		return describeOpenError(s.path, err)
-	}
-	var n int
-	if err := s.read.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_schema").Scan(&n); err != nil {
-		return describeOpenError(s.path, err)
-	}
-	return nil
-}
-
-func describeOpenError(path string, err error) error {
-	var se *sqlite.Error
-	if errors.As(err, &se) {
-		switch se.Code() & 0xff {
-		case sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_CORRUPT:
-			return blog.Errorf(blog.EINVALID, "%s is not a SQLite database, or it is corrupt", path)
-		case sqlite3.SQLITE_READONLY, sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_PERM, sqlite3.SQLITE_AUTH:
-			return blog.Errorf(blog.EINVALID, "cannot write to the database %s: check that the file and its folder are writable", path)
-		case sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED:
-			return blog.Errorf(blog.EUNAVAILABLE, "the database %s is locked by another program", path)
-		}
-	}
-	return fmt.Errorf("open database %s: %w", path, err)
-}
+// Engine names the database behind the store: "sqlite" or "postgres".
+func (s *Store) Engine() string { return s.engine }
 
 // Close releases the database.
 func (s *Store) Close() error {
@@ -137,13 +62,23 @@ func (s *Store) Ping(ctx context.Context) error {
 	return s.read.PingContext(ctx)
 }
 
-// Migrate applies every migration not yet applied and returns the versions it applied, in order.
+// Migrate applies every migration not yet applied and returns the versions it applied, in order. On PostgreSQL a
+// session advisory lock makes processes that start together migrate one at a time: the first applies, the others
+// wait and find nothing left to do.
 func (s *Store) Migrate(ctx context.Context) ([]int64, error) {
-	sub, err := fs.Sub(migrations, "migrations/sqlite")
+	sub, err := fs.Sub(migrations, "migrations/"+s.engine)
 	if err != nil {
 		return nil, fmt.Errorf("migrations: %w", err)
 	}
-	p, err := goose.NewProvider(goose.DialectSQLite3, s.write, sub)
+	dialect, opts := goose.DialectSQLite3, []goose.ProviderOption(nil)
+	if s.engine == enginePostgres {
+		locker, err := lock.NewPostgresSessionLocker(lock.WithLockTimeout(5, 120))
+		if err != nil {
+			return nil, fmt.Errorf("migrations: %w", err)
+		}
+		dialect, opts = goose.DialectPostgres, append(opts, goose.WithSessionLocker(locker))
+	}
+	p, err := goose.NewProvider(dialect, s.write, sub, opts...)
 	if err != nil {
 		return nil, fmt.Errorf("migrations: %w", err)
 	}
@@ -183,7 +118,8 @@ func rollback(tx *sql.Tx) error {
 // isUniqueViolation reports a UNIQUE constraint failure, which the callers turn into a conflict users understand.
 func isUniqueViolation(err error) bool {
 	var se *sqlite.Error
-	return errors.As(err, &se) && se.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE
+	var pe *pgconn.PgError
+	return (errors.As(err, &se) && se.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE) || (errors.As(err, &pe) && pe.Code == "23505")
 }
 
 // placeholders returns "$from, $from+1, …" for n values.
