@@ -44,6 +44,7 @@ func commands() []command {
 		{"migrate", "apply database migrations", migrate},
 		{"user", "add and list users (user add, user list)", user},
 		{"post", "add, edit and list posts and pages (post add, post edit, post list)", postCmd},
+		{"copy", "copy a whole site between databases (SQLite and PostgreSQL)", copySite},
 		{"settings", "show and change site settings (settings, settings set KEY VALUE)", settings},
 		{"comment", "list and moderate comments (comment list, comment approve|unapprove|spam|trash|restore ID…)", commentCmd},
 	}

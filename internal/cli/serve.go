@@ -11,6 +11,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/salon-blog/salon/internal/blog"
+	"github.com/salon-blog/salon/internal/store"
 	"github.com/salon-blog/salon/internal/web"
 )
 
@@ -36,7 +38,7 @@ func serve(ctx context.Context, env Env, args []string) (err error) {
 		return fmt.Errorf("--trusted-proxies: %w", err)
 	}
 
-	st, err := db.connect(ctx)
+	st, err := connectPatiently(ctx, db, logger)
 	if err != nil {
 		return err
 	}
@@ -48,7 +50,7 @@ func serve(ctx context.Context, env Env, args []string) (err error) {
 	if len(applied) > 0 {
 		logger.Info("migrated the database", "versions", applied)
 	}
-	site, err := web.New(ctx, web.Config{Store: st, Logger: logger, Proxies: trusted})
+	site, err := web.New(ctx, web.Config{Store: st, Logger: logger, Proxies: trusted, Unavailable: store.IsUnavailable})
 	if err != nil {
 		return err
 	}
@@ -87,6 +89,33 @@ func serve(ctx context.Context, env Env, args []string) (err error) {
 	}
 	logger.Info("stopped")
 	return nil
+}
+
+// startupPatience is how long serve waits for a database that cannot be reached, as when PostgreSQL and Salon
+// start together; backoff doubles from one second up to startupBackoffMax between attempts.
+const (
+	startupPatience   = 2 * time.Minute
+	startupBackoffMax = 15 * time.Second
+)
+
+// connectPatiently opens the database, waiting with backoff while it is unreachable, and says so in the log once
+// per attempt instead of failing at once. Any other problem (a wrong password, a corrupt file) fails at once.
+func connectPatiently(ctx context.Context, db database, logger *slog.Logger) (*store.Store, error) {
+	deadline := time.Now().Add(startupPatience)
+	wait := time.Second
+	for attempt := 1; ; attempt++ {
+		st, err := db.connect(ctx)
+		if err == nil || blog.ErrorCode(err) != blog.EUNAVAILABLE || time.Now().Add(wait).After(deadline) {
+			return st, err
+		}
+		logger.Warn("waiting for the database", "attempt", attempt, "problem", blog.ErrorMessage(err), "retry_in", wait)
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(wait):
+		}
+		wait = min(wait*2, startupBackoffMax)
+	}
 }
 
 func newLogger(w io.Writer, format, level string) (*slog.Logger, error) {

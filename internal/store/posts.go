@@ -27,10 +27,11 @@ func scanPost(row interface{ Scan(...any) error }) (blog.Post, error) {
 // proposal that gets a numeric suffix if taken; otherwise a taken slug is a conflict.
 func (s *Store) CreatePost(ctx context.Context, p *blog.Post, terms blog.PostTerms, autoSlug bool) error {
 	p.Published, p.Updated = dbTime(p.Published), dbTime(p.Updated)
-	return s.inTx(ctx, func(tx *sql.Tx) error {
+	proposal := p.Slug
+	return s.inNamingTx(ctx, func(tx *sql.Tx) error {
 		const exists = `SELECT EXISTS (SELECT 1 FROM posts WHERE slug = $1)`
 		if autoSlug {
-			slug, err := freeSlug(ctx, tx, exists, p.Slug)
+			slug, err := freeSlug(ctx, tx, exists, proposal)
 			if err != nil {
 				return fmt.Errorf("create post %q: %w", p.Title, err)
 			}
@@ -43,7 +44,7 @@ func (s *Store) CreatePost(ctx context.Context, p *blog.Post, terms blog.PostTer
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id`,
 			p.Type, p.Title, p.Slug, p.Body, p.HTML, p.Summary, p.Excerpt, p.Status, p.Published, p.Updated,
 			p.AuthorID, p.CommentsOpen, p.Sticky).Scan(&p.ID)
-		if isUniqueViolation(err) { // another process took the slug between the check and the insert
+		if isUniqueViolation(err) && !autoSlug { // another process took the slug between the check and the insert
 			return blog.Errorf(blog.ECONFLICT, "the slug %q is already used by another post", p.Slug)
 		}
 		if err != nil {
@@ -70,7 +71,7 @@ func slugFree(ctx context.Context, tx *sql.Tx, slug string, id int64) error {
 // the old URL keeps answering with a redirect.
 func (s *Store) UpdatePost(ctx context.Context, p *blog.Post, terms blog.PostTerms) error {
 	p.Published, p.Updated = dbTime(p.Published), dbTime(p.Updated)
-	return s.inTx(ctx, func(tx *sql.Tx) error {
+	return s.inNamingTx(ctx, func(tx *sql.Tx) error {
 		var oldSlug string
 		err := tx.QueryRowContext(ctx, `SELECT slug FROM posts WHERE id = $1`, p.ID).Scan(&oldSlug)
 		if errors.Is(err, sql.ErrNoRows) {

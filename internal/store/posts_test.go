@@ -62,177 +62,189 @@ func slugs(posts []blog.Post) []string {
 }
 
 func TestCreatePostRoundTrip(t *testing.T) {
-	s := newStore(t)
-	ctx := t.Context()
-	ann := createUser(t, s, "Ann Lee", blog.RoleAuthor)
-	tags, err := blog.ParseTags([]string{"Go", "go ", "Blogging"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	cest := time.FixedZone("CEST", 2*3600)
-	in := blog.Post{
-		Type:         blog.TypePost,
-		Title:        "Elections, in Go",
-		Slug:         "elections-in-go",
-		Body:         "Before.\n\n<!--more-->\n\nAfter.",
-		HTML:         "<p>Before.</p>\n<p>After.</p>\n",
-		Summary:      "<p>Before.</p>\n",
-		Excerpt:      "A short excerpt, with “quotes” and émojis 🎉.",
-		Status:       blog.StatusPublish,
-		Published:    time.Date(2024, 5, 17, 12, 0, 0, 900_000_000, cest),
-		Updated:      time.Date(2024, 5, 18, 9, 30, 15, 123_456_789, time.UTC),
-		AuthorID:     ann.ID,
-		CommentsOpen: true,
-		Sticky:       true,
-	}
-	p := in
-	terms := blog.PostTerms{Categories: [][]string{{"Politics", "Elections"}, {"Politics"}}, Tags: tags}
-	if err := s.CreatePost(ctx, &p, terms, false); err != nil {
-		t.Fatalf("CreatePost() error: %v", err)
-	}
-	if p.ID == 0 {
-		t.Fatalf("CreatePost() left ID = 0")
-	}
-	politics, err := s.TermBySlug(ctx, blog.Category, "politics")
-	if err != nil {
-		t.Fatalf("TermBySlug(category, politics) error: %v", err)
-	}
-
-	want := in
-	want.ID = p.ID
-	want.Published = time.Date(2024, 5, 17, 10, 0, 0, 0, time.UTC)
-	want.Updated = time.Date(2024, 5, 18, 9, 30, 15, 0, time.UTC)
-	want.Author = blog.Author{Name: "Ann Lee", Slug: "ann-lee"}
-	want.Categories = []blog.Term{ // sorted by name
-		{Taxonomy: blog.Category, Name: "Elections", Slug: "elections", ParentID: politics.ID, Path: "politics/elections"},
-		{Taxonomy: blog.Category, Name: "Politics", Slug: "politics", Path: "politics"},
-	}
-	want.Tags = []blog.Term{
-		{Taxonomy: blog.Tag, Name: "Blogging", Slug: "blogging", Path: "blogging"},
-		{Taxonomy: blog.Tag, Name: "Go", Slug: "go", Path: "go"},
-	}
-	ignoreIDs := cmpopts.IgnoreFields(blog.Term{}, "ID")
-
-	got, err := s.Post(ctx, p.ID)
-	if err != nil {
-		t.Fatalf("Post(%d) error: %v", p.ID, err)
-	}
-	if diff := cmp.Diff(want, got, ignoreIDs); diff != "" {
-		t.Errorf("Post(%d) mismatch (-want +got):\n%s", p.ID, diff)
-	}
-	for name, tm := range map[string]time.Time{"Published": got.Published, "Updated": got.Updated} {
-		if tm.Location() != time.UTC || tm.Nanosecond() != 0 {
-			t.Errorf("Post().%s = %s; want UTC, whole seconds", name, tm.Format(time.RFC3339Nano))
+	forEachEngine(t, func(t *testing.T) {
+		s := newStore(t)
+		ctx := t.Context()
+		ann := createUser(t, s, "Ann Lee", blog.RoleAuthor)
+		tags, err := blog.ParseTags([]string{"Go", "go ", "Blogging"})
+		if err != nil {
+			t.Fatal(err)
 		}
-	}
-	if got.Categories[1].ID != politics.ID {
-		t.Errorf("Post().Categories[1].ID = %d; want %d (politics)", got.Categories[1].ID, politics.ID)
-	}
+		cest := time.FixedZone("CEST", 2*3600)
+		in := blog.Post{
+			Type:         blog.TypePost,
+			Title:        "Elections, in Go",
+			Slug:         "elections-in-go",
+			Body:         "Before.\n\n<!--more-->\n\nAfter.",
+			HTML:         "<p>Before.</p>\n<p>After.</p>\n",
+			Summary:      "<p>Before.</p>\n",
+			Excerpt:      "A short excerpt, with “quotes” and émojis 🎉.",
+			Status:       blog.StatusPublish,
+			Published:    time.Date(2024, 5, 17, 12, 0, 0, 900_000_000, cest),
+			Updated:      time.Date(2024, 5, 18, 9, 30, 15, 123_456_789, time.UTC),
+			AuthorID:     ann.ID,
+			CommentsOpen: true,
+			Sticky:       true,
+		}
+		p := in
+		terms := blog.PostTerms{Categories: [][]string{{"Politics", "Elections"}, {"Politics"}}, Tags: tags}
+		if err := s.CreatePost(ctx, &p, terms, false); err != nil {
+			t.Fatalf("CreatePost() error: %v", err)
+		}
+		if p.ID == 0 {
+			t.Fatalf("CreatePost() left ID = 0")
+		}
+		politics, err := s.TermBySlug(ctx, blog.Category, "politics")
+		if err != nil {
+			t.Fatalf("TermBySlug(category, politics) error: %v", err)
+		}
 
-	bySlug, moved, err := s.PostBySlug(ctx, "elections-in-go")
-	if err != nil || moved {
-		t.Fatalf("PostBySlug(%q) = moved %v, %v; want found, not moved", "elections-in-go", moved, err)
-	}
-	if diff := cmp.Diff(want, bySlug, ignoreIDs); diff != "" {
-		t.Errorf("PostBySlug() mismatch (-want +got):\n%s", diff)
-	}
+		want := in
+		want.ID = p.ID
+		want.Published = time.Date(2024, 5, 17, 10, 0, 0, 0, time.UTC)
+		want.Updated = time.Date(2024, 5, 18, 9, 30, 15, 0, time.UTC)
+		want.Author = blog.Author{Name: "Ann Lee", Slug: "ann-lee"}
+		want.Categories = []blog.Term{ // sorted by name
+			{Taxonomy: blog.Category, Name: "Elections", Slug: "elections", ParentID: politics.ID, Path: "politics/elections"},
+			{Taxonomy: blog.Category, Name: "Politics", Slug: "politics", Path: "politics"},
+		}
+		want.Tags = []blog.Term{
+			{Taxonomy: blog.Tag, Name: "Blogging", Slug: "blogging", Path: "blogging"},
+			{Taxonomy: blog.Tag, Name: "Go", Slug: "go", Path: "go"},
+		}
+		ignoreIDs := cmpopts.IgnoreFields(blog.Term{}, "ID")
+
+		got, err := s.Post(ctx, p.ID)
+		if err != nil {
+			t.Fatalf("Post(%d) error: %v", p.ID, err)
+		}
+		if diff := cmp.Diff(want, got, ignoreIDs); diff != "" {
+			t.Errorf("Post(%d) mismatch (-want +got):\n%s", p.ID, diff)
+		}
+		for name, tm := range map[string]time.Time{"Published": got.Published, "Updated": got.Updated} {
+			if tm.Location() != time.UTC || tm.Nanosecond() != 0 {
+				t.Errorf("Post().%s = %s; want UTC, whole seconds", name, tm.Format(time.RFC3339Nano))
+			}
+		}
+		if got.Categories[1].ID != politics.ID {
+			t.Errorf("Post().Categories[1].ID = %d; want %d (politics)", got.Categories[1].ID, politics.ID)
+		}
+
+		bySlug, moved, err := s.PostBySlug(ctx, "elections-in-go")
+		if err != nil || moved {
+			t.Fatalf("PostBySlug(%q) = moved %v, %v; want found, not moved", "elections-in-go", moved, err)
+		}
+		if diff := cmp.Diff(want, bySlug, ignoreIDs); diff != "" {
+			t.Errorf("PostBySlug() mismatch (-want +got):\n%s", diff)
+		}
+	})
 }
 
 func TestCreatePostDraftDefaults(t *testing.T) {
-	s := newStore(t)
-	ann := createUser(t, s, "Ann", blog.RoleAuthor)
-	p := newPost(ann.ID, "Notes", t0)
-	p.Status, p.CommentsOpen, p.HTML = blog.StatusDraft, false, ""
-	createPost(t, s, &p, blog.PostTerms{})
-	got, err := s.Post(t.Context(), p.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got.Status != blog.StatusDraft || got.CommentsOpen || got.Sticky || got.CommentCount != 0 || got.Categories != nil || got.Tags != nil {
-		t.Errorf("Post() = %+v; want a draft with comments closed, not sticky, no terms", got)
-	}
+	forEachEngine(t, func(t *testing.T) {
+		s := newStore(t)
+		ann := createUser(t, s, "Ann", blog.RoleAuthor)
+		p := newPost(ann.ID, "Notes", t0)
+		p.Status, p.CommentsOpen, p.HTML = blog.StatusDraft, false, ""
+		createPost(t, s, &p, blog.PostTerms{})
+		got, err := s.Post(t.Context(), p.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Status != blog.StatusDraft || got.CommentsOpen || got.Sticky || got.CommentCount != 0 || got.Categories != nil || got.Tags != nil {
+			t.Errorf("Post() = %+v; want a draft with comments closed, not sticky, no terms", got)
+		}
+	})
 }
 
 func TestCreatePostAutoSlug(t *testing.T) {
-	s := newStore(t)
-	ann := createUser(t, s, "Ann", blog.RoleAuthor)
-	var got []string
-	for range 3 {
-		p := newPost(ann.ID, "Hello", t0)
-		createPost(t, s, &p, blog.PostTerms{})
-		got = append(got, p.Slug)
-	}
-	if diff := cmp.Diff([]string{"hello", "hello-2", "hello-3"}, got); diff != "" {
-		t.Errorf("slugs of three posts titled Hello mismatch (-want +got):\n%s", diff)
-	}
-	for _, slug := range got {
-		if p, _, err := s.PostBySlug(t.Context(), slug); err != nil || p.Slug != slug {
-			t.Errorf("PostBySlug(%q) = %q, %v; want it found", slug, p.Slug, err)
+	forEachEngine(t, func(t *testing.T) {
+		s := newStore(t)
+		ann := createUser(t, s, "Ann", blog.RoleAuthor)
+		var got []string
+		for range 3 {
+			p := newPost(ann.ID, "Hello", t0)
+			createPost(t, s, &p, blog.PostTerms{})
+			got = append(got, p.Slug)
 		}
-	}
+		if diff := cmp.Diff([]string{"hello", "hello-2", "hello-3"}, got); diff != "" {
+			t.Errorf("slugs of three posts titled Hello mismatch (-want +got):\n%s", diff)
+		}
+		for _, slug := range got {
+			if p, _, err := s.PostBySlug(t.Context(), slug); err != nil || p.Slug != slug {
+				t.Errorf("PostBySlug(%q) = %q, %v; want it found", slug, p.Slug, err)
+			}
+		}
+	})
 }
 
 // TestCreatePostConflict: without autoSlug a taken slug is refused, and the refused post leaves nothing behind —
 // neither a post nor the terms it named.
 func TestCreatePostConflict(t *testing.T) {
-	s, db := newStoreDB(t)
-	ctx := t.Context()
-	ann := createUser(t, s, "Ann", blog.RoleAuthor)
-	first := newPost(ann.ID, "Hello", t0)
-	createPost(t, s, &first, blog.PostTerms{Categories: [][]string{{"Politics"}}, Tags: []string{"Go"}})
+	forEachEngine(t, func(t *testing.T) {
+		s, db := newStoreDB(t)
+		ctx := t.Context()
+		ann := createUser(t, s, "Ann", blog.RoleAuthor)
+		first := newPost(ann.ID, "Hello", t0)
+		createPost(t, s, &first, blog.PostTerms{Categories: [][]string{{"Politics"}}, Tags: []string{"Go"}})
 
-	before := map[string]int{}
-	for _, table := range tables {
-		before[table] = count(t, db, table)
-	}
-	dup := newPost(ann.ID, "Hello again", t0.Add(time.Hour))
-	dup.Slug = "hello"
-	err := s.CreatePost(ctx, &dup, blog.PostTerms{Categories: [][]string{{"Politics", "Elections"}, {"Fresh"}}, Tags: []string{"Go", "New tag"}}, false)
-	wantCode(t, "CreatePost(taken slug, no autoSlug)", err, blog.ECONFLICT)
-	if dup.ID != 0 || dup.Slug != "hello" {
-		t.Errorf("a refused CreatePost left ID = %d, Slug = %q; want 0, %q", dup.ID, dup.Slug, "hello")
-	}
-	for _, table := range tables {
-		if n := count(t, db, table); n != before[table] {
-			t.Errorf("rows in %s after a refused CreatePost = %d; want %d", table, n, before[table])
+		before := map[string]int{}
+		for _, table := range tables {
+			before[table] = count(t, db, table)
 		}
-	}
-	for _, term := range []struct {
-		tax  blog.Taxonomy
-		slug string
-	}{{blog.Category, "elections"}, {blog.Category, "fresh"}, {blog.Tag, "new-tag"}} {
-		_, err := s.TermBySlug(ctx, term.tax, term.slug)
-		wantCode(t, fmt.Sprintf("TermBySlug(%s, %q)", term.tax, term.slug), err, blog.ENOTFOUND)
-	}
-	got, _, err := s.PostBySlug(ctx, "hello")
-	if err != nil || got.ID != first.ID || got.Title != "Hello" {
-		t.Errorf("PostBySlug(%q) = post %d %q, %v; want the first post, untouched", "hello", got.ID, got.Title, err)
-	}
+		dup := newPost(ann.ID, "Hello again", t0.Add(time.Hour))
+		dup.Slug = "hello"
+		err := s.CreatePost(ctx, &dup, blog.PostTerms{Categories: [][]string{{"Politics", "Elections"}, {"Fresh"}}, Tags: []string{"Go", "New tag"}}, false)
+		wantCode(t, "CreatePost(taken slug, no autoSlug)", err, blog.ECONFLICT)
+		if dup.ID != 0 || dup.Slug != "hello" {
+			t.Errorf("a refused CreatePost left ID = %d, Slug = %q; want 0, %q", dup.ID, dup.Slug, "hello")
+		}
+		for _, table := range tables {
+			if n := count(t, db, table); n != before[table] {
+				t.Errorf("rows in %s after a refused CreatePost = %d; want %d", table, n, before[table])
+			}
+		}
+		for _, term := range []struct {
+			tax  blog.Taxonomy
+			slug string
+		}{{blog.Category, "elections"}, {blog.Category, "fresh"}, {blog.Tag, "new-tag"}} {
+			_, err := s.TermBySlug(ctx, term.tax, term.slug)
+			wantCode(t, fmt.Sprintf("TermBySlug(%s, %q)", term.tax, term.slug), err, blog.ENOTFOUND)
+		}
+		got, _, err := s.PostBySlug(ctx, "hello")
+		if err != nil || got.ID != first.ID || got.Title != "Hello" {
+			t.Errorf("PostBySlug(%q) = post %d %q, %v; want the first post, untouched", "hello", got.ID, got.Title, err)
+		}
+	})
 }
 
 func TestCreatePostUnknownAuthor(t *testing.T) {
-	s, db := newStoreDB(t)
-	p := newPost(999, "Orphan", t0)
-	if err := s.CreatePost(t.Context(), &p, blog.PostTerms{Tags: []string{"Go"}}, true); err == nil {
-		t.Fatalf("CreatePost(author 999) = nil; want an error")
-	}
-	for _, table := range []string{"posts", "terms", "post_terms"} {
-		if n := count(t, db, table); n != 0 {
-			t.Errorf("rows in %s after a failed CreatePost = %d; want 0", table, n)
+	forEachEngine(t, func(t *testing.T) {
+		s, db := newStoreDB(t)
+		p := newPost(999, "Orphan", t0)
+		if err := s.CreatePost(t.Context(), &p, blog.PostTerms{Tags: []string{"Go"}}, true); err == nil {
+			t.Fatalf("CreatePost(author 999) = nil; want an error")
 		}
-	}
+		for _, table := range []string{"posts", "terms", "post_terms"} {
+			if n := count(t, db, table); n != 0 {
+				t.Errorf("rows in %s after a failed CreatePost = %d; want 0", table, n)
+			}
+		}
+	})
 }
 
 func TestPostNotFound(t *testing.T) {
-	s := newStore(t)
-	ctx := t.Context()
-	_, err := s.Post(ctx, 1)
-	wantCode(t, "Post(1)", err, blog.ENOTFOUND)
-	_, moved, err := s.PostBySlug(ctx, "nothing")
-	wantCode(t, "PostBySlug(nothing)", err, blog.ENOTFOUND)
-	if moved {
-		t.Errorf("PostBySlug(nothing) moved = true; want false")
-	}
+	forEachEngine(t, func(t *testing.T) {
+		s := newStore(t)
+		ctx := t.Context()
+		_, err := s.Post(ctx, 1)
+		wantCode(t, "Post(1)", err, blog.ENOTFOUND)
+		_, moved, err := s.PostBySlug(ctx, "nothing")
+		wantCode(t, "PostBySlug(nothing)", err, blog.ENOTFOUND)
+		if moved {
+			t.Errorf("PostBySlug(nothing) moved = true; want false")
+		}
+	})
 }
 
 // lookup asserts what PostBySlug answers for slug.
@@ -248,108 +260,114 @@ func lookup(t *testing.T, s *store.Store, slug string, wantID int64, wantMoved b
 }
 
 func TestUpdatePostSlugs(t *testing.T) {
-	s, db := newStoreDB(t)
-	ctx := t.Context()
-	ann := createUser(t, s, "Ann", blog.RoleAuthor)
-	a := newPost(ann.ID, "First", t0)
-	createPost(t, s, &a, blog.PostTerms{})
+	forEachEngine(t, func(t *testing.T) {
+		s, db := newStoreDB(t)
+		ctx := t.Context()
+		ann := createUser(t, s, "Ann", blog.RoleAuthor)
+		a := newPost(ann.ID, "First", t0)
+		createPost(t, s, &a, blog.PostTerms{})
 
-	update := func(p *blog.Post, slug string) {
-		t.Helper()
-		p.Slug = slug
-		if err := s.UpdatePost(ctx, p, blog.PostTerms{}); err != nil {
-			t.Fatalf("UpdatePost(slug %q) error: %v", slug, err)
+		update := func(p *blog.Post, slug string) {
+			t.Helper()
+			p.Slug = slug
+			if err := s.UpdatePost(ctx, p, blog.PostTerms{}); err != nil {
+				t.Fatalf("UpdatePost(slug %q) error: %v", slug, err)
+			}
 		}
-	}
 
-	update(&a, "second")
-	lookup(t, s, "first", a.ID, true)
-	lookup(t, s, "second", a.ID, false)
+		update(&a, "second")
+		lookup(t, s, "first", a.ID, true)
+		lookup(t, s, "second", a.ID, false)
 
-	update(&a, "first") // back again: the old slug is current once more, and "second" now redirects
-	lookup(t, s, "first", a.ID, false)
-	lookup(t, s, "second", a.ID, true)
-	if n := count(t, db, "post_old_slugs"); n != 1 {
-		t.Errorf("old slugs after renaming back = %d; want 1 (second): the current slug must not stay listed as old", n)
-	}
+		update(&a, "first") // back again: the old slug is current once more, and "second" now redirects
+		lookup(t, s, "first", a.ID, false)
+		lookup(t, s, "second", a.ID, true)
+		if n := count(t, db, "post_old_slugs"); n != 1 {
+			t.Errorf("old slugs after renaming back = %d; want 1 (second): the current slug must not stay listed as old", n)
+		}
 
-	update(&a, "third")
-	lookup(t, s, "first", a.ID, true)
-	lookup(t, s, "second", a.ID, true)
-	lookup(t, s, "third", a.ID, false)
+		update(&a, "third")
+		lookup(t, s, "first", a.ID, true)
+		lookup(t, s, "second", a.ID, true)
+		lookup(t, s, "third", a.ID, false)
 
-	// Another post may take a freed slug, even without autoSlug, and then wins over the redirect.
-	b := newPost(ann.ID, "Another first", t0.Add(time.Hour))
-	b.Slug = "first"
-	if err := s.CreatePost(ctx, &b, blog.PostTerms{}, false); err != nil {
-		t.Fatalf("CreatePost(freed slug %q) error: %v", "first", err)
-	}
-	lookup(t, s, "first", b.ID, false)
-	lookup(t, s, "second", a.ID, true)
+		// Another post may take a freed slug, even without autoSlug, and then wins over the redirect.
+		b := newPost(ann.ID, "Another first", t0.Add(time.Hour))
+		b.Slug = "first"
+		if err := s.CreatePost(ctx, &b, blog.PostTerms{}, false); err != nil {
+			t.Fatalf("CreatePost(freed slug %q) error: %v", "first", err)
+		}
+		lookup(t, s, "first", b.ID, false)
+		lookup(t, s, "second", a.ID, true)
 
-	// Renaming onto another post's slug is a conflict that changes nothing.
-	a.Slug, a.Title = "first", "Changed"
-	err := s.UpdatePost(ctx, &a, blog.PostTerms{})
-	wantCode(t, "UpdatePost(slug of another post)", err, blog.ECONFLICT)
-	got, err := s.Post(ctx, a.ID)
-	if err != nil || got.Slug != "third" || got.Title != "First" {
-		t.Errorf("after a refused UpdatePost, Post() = %q %q, %v; want %q %q", got.Slug, got.Title, err, "third", "First")
-	}
-	lookup(t, s, "first", b.ID, false)
+		// Renaming onto another post's slug is a conflict that changes nothing.
+		a.Slug, a.Title = "first", "Changed"
+		err := s.UpdatePost(ctx, &a, blog.PostTerms{})
+		wantCode(t, "UpdatePost(slug of another post)", err, blog.ECONFLICT)
+		got, err := s.Post(ctx, a.ID)
+		if err != nil || got.Slug != "third" || got.Title != "First" {
+			t.Errorf("after a refused UpdatePost, Post() = %q %q, %v; want %q %q", got.Slug, got.Title, err, "third", "First")
+		}
+		lookup(t, s, "first", b.ID, false)
 
-	// When b leaves "first", its redirect points to b, not to a.
-	update(&b, "another-first")
-	lookup(t, s, "first", b.ID, true)
-	lookup(t, s, "third", a.ID, false)
+		// When b leaves "first", its redirect points to b, not to a.
+		update(&b, "another-first")
+		lookup(t, s, "first", b.ID, true)
+		lookup(t, s, "third", a.ID, false)
+	})
 }
 
 func TestUpdatePost(t *testing.T) {
-	s := newStore(t)
-	ctx := t.Context()
-	ann := createUser(t, s, "Ann", blog.RoleAuthor)
-	bob := createUser(t, s, "Bob", blog.RoleAuthor)
-	p := newPost(ann.ID, "Draft", t0)
-	p.Status = blog.StatusDraft
-	createPost(t, s, &p, blog.PostTerms{Categories: [][]string{{"Politics"}}, Tags: []string{"Go", "Rust"}})
+	forEachEngine(t, func(t *testing.T) {
+		s := newStore(t)
+		ctx := t.Context()
+		ann := createUser(t, s, "Ann", blog.RoleAuthor)
+		bob := createUser(t, s, "Bob", blog.RoleAuthor)
+		p := newPost(ann.ID, "Draft", t0)
+		p.Status = blog.StatusDraft
+		createPost(t, s, &p, blog.PostTerms{Categories: [][]string{{"Politics"}}, Tags: []string{"Go", "Rust"}})
 
-	p.Title, p.Body, p.HTML, p.Summary, p.Excerpt = "Final", "New body", "<p>New body</p>", "<p>New</p>", "New excerpt"
-	p.Status, p.Sticky, p.CommentsOpen, p.AuthorID = blog.StatusPublish, true, false, bob.ID
-	p.Published = time.Date(2024, 6, 1, 8, 0, 0, 500_000_000, time.UTC)
-	p.Updated = time.Date(2024, 6, 1, 9, 0, 0, 0, time.UTC)
-	if err := s.UpdatePost(ctx, &p, blog.PostTerms{Categories: [][]string{{"Arts", "Music"}}, Tags: []string{"Rust", "Zig"}}); err != nil {
-		t.Fatalf("UpdatePost() error: %v", err)
-	}
-	got, err := s.Post(ctx, p.ID)
-	if err != nil {
-		t.Fatalf("Post() error: %v", err)
-	}
-	want := p
-	want.Published = time.Date(2024, 6, 1, 8, 0, 0, 0, time.UTC)
-	want.Author = blog.Author{Name: "Bob", Slug: "bob"}
-	want.Categories = got.Categories
-	want.Tags = got.Tags
-	if diff := cmp.Diff(want, got); diff != "" {
-		t.Errorf("Post() after UpdatePost mismatch (-want +got):\n%s", diff)
-	}
-	if diff := cmp.Diff([]string{"arts/music"}, termPaths(got.Categories)); diff != "" {
-		t.Errorf("categories after UpdatePost mismatch (-want +got):\n%s", diff)
-	}
-	if diff := cmp.Diff([]string{"Rust", "Zig"}, termNames(got.Tags)); diff != "" {
-		t.Errorf("tags after UpdatePost mismatch (-want +got):\n%s", diff)
-	}
-	lookup(t, s, "draft", p.ID, false) // the slug did not change: no redirect was made
+		p.Title, p.Body, p.HTML, p.Summary, p.Excerpt = "Final", "New body", "<p>New body</p>", "<p>New</p>", "New excerpt"
+		p.Status, p.Sticky, p.CommentsOpen, p.AuthorID = blog.StatusPublish, true, false, bob.ID
+		p.Published = time.Date(2024, 6, 1, 8, 0, 0, 500_000_000, time.UTC)
+		p.Updated = time.Date(2024, 6, 1, 9, 0, 0, 0, time.UTC)
+		if err := s.UpdatePost(ctx, &p, blog.PostTerms{Categories: [][]string{{"Arts", "Music"}}, Tags: []string{"Rust", "Zig"}}); err != nil {
+			t.Fatalf("UpdatePost() error: %v", err)
+		}
+		got, err := s.Post(ctx, p.ID)
+		if err != nil {
+			t.Fatalf("Post() error: %v", err)
+		}
+		want := p
+		want.Published = time.Date(2024, 6, 1, 8, 0, 0, 0, time.UTC)
+		want.Author = blog.Author{Name: "Bob", Slug: "bob"}
+		want.Categories = got.Categories
+		want.Tags = got.Tags
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("Post() after UpdatePost mismatch (-want +got):\n%s", diff)
+		}
+		if diff := cmp.Diff([]string{"arts/music"}, termPaths(got.Categories)); diff != "" {
+			t.Errorf("categories after UpdatePost mismatch (-want +got):\n%s", diff)
+		}
+		if diff := cmp.Diff([]string{"Rust", "Zig"}, termNames(got.Tags)); diff != "" {
+			t.Errorf("tags after UpdatePost mismatch (-want +got):\n%s", diff)
+		}
+		lookup(t, s, "draft", p.ID, false) // the slug did not change: no redirect was made
+	})
 }
 
 func TestUpdatePostNotFound(t *testing.T) {
-	s, db := newStoreDB(t)
-	ann := createUser(t, s, "Ann", blog.RoleAuthor)
-	p := newPost(ann.ID, "Ghost", t0)
-	p.ID = 42
-	err := s.UpdatePost(t.Context(), &p, blog.PostTerms{Tags: []string{"Go"}})
-	wantCode(t, "UpdatePost(missing id)", err, blog.ENOTFOUND)
-	if n := count(t, db, "terms"); n != 0 {
-		t.Errorf("terms after a refused UpdatePost = %d; want 0", n)
-	}
+	forEachEngine(t, func(t *testing.T) {
+		s, db := newStoreDB(t)
+		ann := createUser(t, s, "Ann", blog.RoleAuthor)
+		p := newPost(ann.ID, "Ghost", t0)
+		p.ID = 42
+		err := s.UpdatePost(t.Context(), &p, blog.PostTerms{Tags: []string{"Go"}})
+		wantCode(t, "UpdatePost(missing id)", err, blog.ENOTFOUND)
+		if n := count(t, db, "terms"); n != 0 {
+			t.Errorf("terms after a refused UpdatePost = %d; want 0", n)
+		}
+	})
 }
 
 // postsFixture is a small site: eight posts and pages in every status, two authors, nested categories and tags.
@@ -422,206 +440,214 @@ func (f *postsFixture) tag(t *testing.T, slug string) int64 {
 }
 
 func TestPostsFilter(t *testing.T) {
-	f := newPostsFixture(t)
-	politics := blog.DescendantIDs(f.categories, f.category(t, "politics"))
-	all := []string{"scheduled", "pending", "draft", "elections", "politics-old", "private", "about", "pinned"}
-	tests := []struct {
-		name      string
-		filter    blog.PostFilter
-		want      []string
-		wantTotal int // when it differs from len(want)
-	}{
-		{"everything", blog.PostFilter{}, all, 0},
-		{"pages", blog.PostFilter{Type: blog.TypePage}, []string{"about"}, 0},
-		{"posts", blog.PostFilter{Type: blog.TypePost}, []string{"scheduled", "pending", "draft", "elections", "politics-old", "private", "pinned"}, 0},
-		{"public now", blog.PostFilter{Type: blog.TypePost, PublicAt: t0}, []string{"elections", "politics-old", "pinned"}, 0},
-		{"public a second before the scheduled time", blog.PostFilter{Type: blog.TypePost, PublicAt: t0.Add(time.Hour - time.Second)}, []string{"elections", "politics-old", "pinned"}, 0},
-		{"public at the scheduled time", blog.PostFilter{Type: blog.TypePost, PublicAt: t0.Add(time.Hour)}, []string{"scheduled", "elections", "politics-old", "pinned"}, 0},
-		{"public just after, in another zone", blog.PostFilter{Type: blog.TypePost, PublicAt: t0.Add(time.Hour + 500*time.Millisecond).In(time.FixedZone("UTC-10", -10*3600))}, []string{"scheduled", "elections", "politics-old", "pinned"}, 0},
-		{"public pages", blog.PostFilter{Type: blog.TypePage, PublicAt: t0}, []string{"about"}, 0},
-		{"public, much later", blog.PostFilter{PublicAt: t0.AddDate(1, 0, 0)}, []string{"scheduled", "elections", "politics-old", "about", "pinned"}, 0},
-		{"drafts and pending", blog.PostFilter{Statuses: []blog.Status{blog.StatusDraft, blog.StatusPending}}, []string{"pending", "draft"}, 0},
-		{"private", blog.PostFilter{Statuses: []blog.Status{blog.StatusPrivate}}, []string{"private"}, 0},
-		{"future and public now", blog.PostFilter{Statuses: []blog.Status{blog.StatusFuture}, PublicAt: t0}, nil, 0},
-		{"category with its children", blog.PostFilter{CategoryIDs: politics}, []string{"scheduled", "elections", "politics-old"}, 0},
-		{"category alone", blog.PostFilter{CategoryIDs: []int64{f.category(t, "politics")}}, []string{"scheduled", "politics-old"}, 0},
-		{"child category", blog.PostFilter{CategoryIDs: []int64{f.category(t, "politics/elections")}}, []string{"elections"}, 0},
-		{"public category archive", blog.PostFilter{Type: blog.TypePost, PublicAt: t0, CategoryIDs: politics}, []string{"elections", "politics-old"}, 0},
-		{"tag go", blog.PostFilter{TagID: f.tag(t, "go")}, []string{"elections", "politics-old"}, 0},
-		{"tag rust", blog.PostFilter{TagID: f.tag(t, "rust")}, []string{"elections", "pinned"}, 0},
-		{"author bob", blog.PostFilter{AuthorID: f.bob.ID}, []string{"pending", "elections"}, 0},
-		{"author bob, public", blog.PostFilter{AuthorID: f.bob.ID, PublicAt: t0}, []string{"elections"}, 0},
-		{"from inclusive, until exclusive", blog.PostFilter{From: t0.Add(-3 * time.Hour), Until: t0.Add(-2 * time.Hour)}, []string{"politics-old"}, 0},
-		{"until a second later", blog.PostFilter{From: t0.Add(-3 * time.Hour), Until: t0.Add(-2*time.Hour + time.Second)}, []string{"elections", "politics-old"}, 0},
-		{"from a second later", blog.PostFilter{From: t0.Add(-3*time.Hour + time.Second), Until: t0.Add(-2*time.Hour + time.Second)}, []string{"elections"}, 0},
-		{"from only", blog.PostFilter{From: t0.Add(-time.Hour)}, []string{"scheduled", "pending", "draft"}, 0},
-		{"until only", blog.PostFilter{Until: t0.Add(-5 * time.Hour)}, []string{"pinned"}, 0},
-		{"bounds given in another zone", blog.PostFilter{From: time.Date(2024, 5, 17, 15, 0, 0, 0, time.FixedZone("UTC+6", 6*3600)), Until: time.Date(2024, 5, 17, 16, 0, 0, 0, time.FixedZone("UTC+6", 6*3600))}, []string{"pending", "draft"}, 0},
-		{"sticky first", blog.PostFilter{Type: blog.TypePost, PublicAt: t0, StickyFirst: true}, []string{"pinned", "elections", "politics-old"}, 0},
-		{"sticky first, all", blog.PostFilter{StickyFirst: true}, append([]string{"pinned"}, all[:7]...), 0},
-		{"first page", blog.PostFilter{Limit: 3}, all[:3], len(all)},
-		{"second page", blog.PostFilter{Limit: 3, Offset: 3}, all[3:6], len(all)},
-		{"last page", blog.PostFilter{Limit: 3, Offset: 6}, all[6:], len(all)},
-		{"past the end", blog.PostFilter{Limit: 3, Offset: 8}, nil, len(all)},
-		{"negative offset", blog.PostFilter{Limit: 2, Offset: -4}, all[:2], len(all)},
-		{"public, second page", blog.PostFilter{Type: blog.TypePost, PublicAt: t0, Limit: 2, Offset: 2}, []string{"pinned"}, 3},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			posts, total, err := f.s.Posts(t.Context(), tt.filter)
-			if err != nil {
-				t.Fatalf("Posts(%+v) error: %v", tt.filter, err)
-			}
-			if diff := cmp.Diff(tt.want, slugs(posts)); diff != "" {
-				t.Errorf("Posts(%+v) mismatch (-want +got):\n%s", tt.filter, diff)
-			}
-			wantTotal := tt.wantTotal
-			if wantTotal == 0 {
-				wantTotal = len(tt.want)
-			}
-			if total != wantTotal {
-				t.Errorf("Posts(%+v) total = %d; want %d", tt.filter, total, wantTotal)
-			}
-			for _, p := range posts {
-				wantTerms := f.terms[p.Slug]
-				if diff := cmp.Diff(wantTerms[0], termPaths(p.Categories)); diff != "" {
-					t.Errorf("Posts() post %q categories mismatch (-want +got):\n%s", p.Slug, diff)
+	forEachEngine(t, func(t *testing.T) {
+		f := newPostsFixture(t)
+		politics := blog.DescendantIDs(f.categories, f.category(t, "politics"))
+		all := []string{"scheduled", "pending", "draft", "elections", "politics-old", "private", "about", "pinned"}
+		tests := []struct {
+			name      string
+			filter    blog.PostFilter
+			want      []string
+			wantTotal int // when it differs from len(want)
+		}{
+			{"everything", blog.PostFilter{}, all, 0},
+			{"pages", blog.PostFilter{Type: blog.TypePage}, []string{"about"}, 0},
+			{"posts", blog.PostFilter{Type: blog.TypePost}, []string{"scheduled", "pending", "draft", "elections", "politics-old", "private", "pinned"}, 0},
+			{"public now", blog.PostFilter{Type: blog.TypePost, PublicAt: t0}, []string{"elections", "politics-old", "pinned"}, 0},
+			{"public a second before the scheduled time", blog.PostFilter{Type: blog.TypePost, PublicAt: t0.Add(time.Hour - time.Second)}, []string{"elections", "politics-old", "pinned"}, 0},
+			{"public at the scheduled time", blog.PostFilter{Type: blog.TypePost, PublicAt: t0.Add(time.Hour)}, []string{"scheduled", "elections", "politics-old", "pinned"}, 0},
+			{"public just after, in another zone", blog.PostFilter{Type: blog.TypePost, PublicAt: t0.Add(time.Hour + 500*time.Millisecond).In(time.FixedZone("UTC-10", -10*3600))}, []string{"scheduled", "elections", "politics-old", "pinned"}, 0},
+			{"public pages", blog.PostFilter{Type: blog.TypePage, PublicAt: t0}, []string{"about"}, 0},
+			{"public, much later", blog.PostFilter{PublicAt: t0.AddDate(1, 0, 0)}, []string{"scheduled", "elections", "politics-old", "about", "pinned"}, 0},
+			{"drafts and pending", blog.PostFilter{Statuses: []blog.Status{blog.StatusDraft, blog.StatusPending}}, []string{"pending", "draft"}, 0},
+			{"private", blog.PostFilter{Statuses: []blog.Status{blog.StatusPrivate}}, []string{"private"}, 0},
+			{"future and public now", blog.PostFilter{Statuses: []blog.Status{blog.StatusFuture}, PublicAt: t0}, nil, 0},
+			{"category with its children", blog.PostFilter{CategoryIDs: politics}, []string{"scheduled", "elections", "politics-old"}, 0},
+			{"category alone", blog.PostFilter{CategoryIDs: []int64{f.category(t, "politics")}}, []string{"scheduled", "politics-old"}, 0},
+			{"child category", blog.PostFilter{CategoryIDs: []int64{f.category(t, "politics/elections")}}, []string{"elections"}, 0},
+			{"public category archive", blog.PostFilter{Type: blog.TypePost, PublicAt: t0, CategoryIDs: politics}, []string{"elections", "politics-old"}, 0},
+			{"tag go", blog.PostFilter{TagID: f.tag(t, "go")}, []string{"elections", "politics-old"}, 0},
+			{"tag rust", blog.PostFilter{TagID: f.tag(t, "rust")}, []string{"elections", "pinned"}, 0},
+			{"author bob", blog.PostFilter{AuthorID: f.bob.ID}, []string{"pending", "elections"}, 0},
+			{"author bob, public", blog.PostFilter{AuthorID: f.bob.ID, PublicAt: t0}, []string{"elections"}, 0},
+			{"from inclusive, until exclusive", blog.PostFilter{From: t0.Add(-3 * time.Hour), Until: t0.Add(-2 * time.Hour)}, []string{"politics-old"}, 0},
+			{"until a second later", blog.PostFilter{From: t0.Add(-3 * time.Hour), Until: t0.Add(-2*time.Hour + time.Second)}, []string{"elections", "politics-old"}, 0},
+			{"from a second later", blog.PostFilter{From: t0.Add(-3*time.Hour + time.Second), Until: t0.Add(-2*time.Hour + time.Second)}, []string{"elections"}, 0},
+			{"from only", blog.PostFilter{From: t0.Add(-time.Hour)}, []string{"scheduled", "pending", "draft"}, 0},
+			{"until only", blog.PostFilter{Until: t0.Add(-5 * time.Hour)}, []string{"pinned"}, 0},
+			{"bounds given in another zone", blog.PostFilter{From: time.Date(2024, 5, 17, 15, 0, 0, 0, time.FixedZone("UTC+6", 6*3600)), Until: time.Date(2024, 5, 17, 16, 0, 0, 0, time.FixedZone("UTC+6", 6*3600))}, []string{"pending", "draft"}, 0},
+			{"sticky first", blog.PostFilter{Type: blog.TypePost, PublicAt: t0, StickyFirst: true}, []string{"pinned", "elections", "politics-old"}, 0},
+			{"sticky first, all", blog.PostFilter{StickyFirst: true}, append([]string{"pinned"}, all[:7]...), 0},
+			{"first page", blog.PostFilter{Limit: 3}, all[:3], len(all)},
+			{"second page", blog.PostFilter{Limit: 3, Offset: 3}, all[3:6], len(all)},
+			{"last page", blog.PostFilter{Limit: 3, Offset: 6}, all[6:], len(all)},
+			{"past the end", blog.PostFilter{Limit: 3, Offset: 8}, nil, len(all)},
+			{"negative offset", blog.PostFilter{Limit: 2, Offset: -4}, all[:2], len(all)},
+			{"public, second page", blog.PostFilter{Type: blog.TypePost, PublicAt: t0, Limit: 2, Offset: 2}, []string{"pinned"}, 3},
+		}
+		for _, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				posts, total, err := f.s.Posts(t.Context(), tt.filter)
+				if err != nil {
+					t.Fatalf("Posts(%+v) error: %v", tt.filter, err)
 				}
-				if diff := cmp.Diff(wantTerms[1], termNames(p.Tags)); diff != "" {
-					t.Errorf("Posts() post %q tags mismatch (-want +got):\n%s", p.Slug, diff)
+				if diff := cmp.Diff(tt.want, slugs(posts)); diff != "" {
+					t.Errorf("Posts(%+v) mismatch (-want +got):\n%s", tt.filter, diff)
 				}
-				if want := f.byID[p.ID]; !p.Published.Equal(want.Published) || p.AuthorID != want.AuthorID || p.Author.Name == "" {
-					t.Errorf("Posts() post %q = %v by %d (%q); want %v by %d", p.Slug, p.Published, p.AuthorID, p.Author.Name, want.Published, want.AuthorID)
+				wantTotal := tt.wantTotal
+				if wantTotal == 0 {
+					wantTotal = len(tt.want)
 				}
-			}
-		})
-	}
+				if total != wantTotal {
+					t.Errorf("Posts(%+v) total = %d; want %d", tt.filter, total, wantTotal)
+				}
+				for _, p := range posts {
+					wantTerms := f.terms[p.Slug]
+					if diff := cmp.Diff(wantTerms[0], termPaths(p.Categories)); diff != "" {
+						t.Errorf("Posts() post %q categories mismatch (-want +got):\n%s", p.Slug, diff)
+					}
+					if diff := cmp.Diff(wantTerms[1], termNames(p.Tags)); diff != "" {
+						t.Errorf("Posts() post %q tags mismatch (-want +got):\n%s", p.Slug, diff)
+					}
+					if want := f.byID[p.ID]; !p.Published.Equal(want.Published) || p.AuthorID != want.AuthorID || p.Author.Name == "" {
+						t.Errorf("Posts() post %q = %v by %d (%q); want %v by %d", p.Slug, p.Published, p.AuthorID, p.Author.Name, want.Published, want.AuthorID)
+					}
+				}
+			})
+		}
+	})
 }
 
 // TestPostsOrderSameDate: posts with one date come newest-created first, so pages never shuffle.
 func TestPostsOrderSameDate(t *testing.T) {
-	s := newStore(t)
-	ann := createUser(t, s, "Ann", blog.RoleAuthor)
-	for _, title := range []string{"A", "B", "C"} {
-		p := newPost(ann.ID, title, t0)
-		createPost(t, s, &p, blog.PostTerms{})
-	}
-	later := newPost(ann.ID, "Later", t0.Add(time.Second))
-	createPost(t, s, &later, blog.PostTerms{})
-	earlier := newPost(ann.ID, "Earlier", t0.Add(-time.Second))
-	createPost(t, s, &earlier, blog.PostTerms{})
+	forEachEngine(t, func(t *testing.T) {
+		s := newStore(t)
+		ann := createUser(t, s, "Ann", blog.RoleAuthor)
+		for _, title := range []string{"A", "B", "C"} {
+			p := newPost(ann.ID, title, t0)
+			createPost(t, s, &p, blog.PostTerms{})
+		}
+		later := newPost(ann.ID, "Later", t0.Add(time.Second))
+		createPost(t, s, &later, blog.PostTerms{})
+		earlier := newPost(ann.ID, "Earlier", t0.Add(-time.Second))
+		createPost(t, s, &earlier, blog.PostTerms{})
 
-	want := []string{"later", "c", "b", "a", "earlier"}
-	posts, _, err := s.Posts(t.Context(), blog.PostFilter{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if diff := cmp.Diff(want, slugs(posts)); diff != "" {
-		t.Errorf("Posts() mismatch (-want +got):\n%s", diff)
-	}
-	for _, limit := range []int{1, 2, 3} {
-		var got []string
-		for offset := 0; offset < len(want); offset += limit {
-			posts, _, err := s.Posts(t.Context(), blog.PostFilter{Limit: limit, Offset: offset})
-			if err != nil {
-				t.Fatal(err)
+		want := []string{"later", "c", "b", "a", "earlier"}
+		posts, _, err := s.Posts(t.Context(), blog.PostFilter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(want, slugs(posts)); diff != "" {
+			t.Errorf("Posts() mismatch (-want +got):\n%s", diff)
+		}
+		for _, limit := range []int{1, 2, 3} {
+			var got []string
+			for offset := 0; offset < len(want); offset += limit {
+				posts, _, err := s.Posts(t.Context(), blog.PostFilter{Limit: limit, Offset: offset})
+				if err != nil {
+					t.Fatal(err)
+				}
+				got = append(got, slugs(posts)...)
 			}
-			got = append(got, slugs(posts)...)
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("Posts() in pages of %d mismatch (-want +got):\n%s", limit, diff)
+			}
 		}
-		if diff := cmp.Diff(want, got); diff != "" {
-			t.Errorf("Posts() in pages of %d mismatch (-want +got):\n%s", limit, diff)
-		}
-	}
+	})
 }
 
 // TestPostsOrderTimePrecision: dates are compared as stored, so they must all be stored alike: UTC, whole seconds.
 // A post at 10:00:00.900 sorts as 10:00:00, and a post dated in another zone sorts by its instant.
 func TestPostsOrderTimePrecision(t *testing.T) {
-	s := newStore(t)
-	ctx := t.Context()
-	ann := createUser(t, s, "Ann", blog.RoleAuthor)
-	for _, p := range []struct {
-		title string
-		at    time.Time
-	}{
-		{"fraction", t0.Add(900 * time.Millisecond)},
-		{"whole", t0},
-		{"just before", t0.Add(-time.Millisecond)},                                    // 09:59:59.999 → 09:59:59
-		{"paris", time.Date(2024, 5, 17, 11, 30, 0, 0, time.FixedZone("CEST", 7200))}, // 09:30 UTC
-		{"utc", time.Date(2024, 5, 17, 9, 45, 0, 0, time.UTC)},
-		{"new york", time.Date(2024, 5, 17, 5, 50, 0, 0, time.FixedZone("EDT", -4*3600))}, // 09:50 UTC
-	} {
-		post := newPost(ann.ID, p.title, p.at)
-		createPost(t, s, &post, blog.PostTerms{})
-	}
-	posts, _, err := s.Posts(ctx, blog.PostFilter{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if diff := cmp.Diff([]string{"whole", "fraction", "just-before", "new-york", "utc", "paris"}, slugs(posts)); diff != "" {
-		t.Errorf("Posts() order mismatch (-want +got):\n%s", diff)
-	}
-	frac, _, err := s.PostBySlug(ctx, "fraction")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !frac.Published.Equal(t0) || frac.Published.Location() != time.UTC {
-		t.Errorf("Published of a post dated %s = %s; want %s", t0.Add(900*time.Millisecond).Format(time.RFC3339Nano), frac.Published.Format(time.RFC3339Nano), t0.Format(time.RFC3339Nano))
-	}
-	posts, _, err = s.Posts(ctx, blog.PostFilter{From: t0, Until: t0.Add(time.Second)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if diff := cmp.Diff([]string{"whole", "fraction"}, slugs(posts)); diff != "" {
-		t.Errorf("Posts(From 10:00:00, Until 10:00:01) mismatch (-want +got):\n%s", diff)
-	}
+	forEachEngine(t, func(t *testing.T) {
+		s := newStore(t)
+		ctx := t.Context()
+		ann := createUser(t, s, "Ann", blog.RoleAuthor)
+		for _, p := range []struct {
+			title string
+			at    time.Time
+		}{
+			{"fraction", t0.Add(900 * time.Millisecond)},
+			{"whole", t0},
+			{"just before", t0.Add(-time.Millisecond)},                                    // 09:59:59.999 → 09:59:59
+			{"paris", time.Date(2024, 5, 17, 11, 30, 0, 0, time.FixedZone("CEST", 7200))}, // 09:30 UTC
+			{"utc", time.Date(2024, 5, 17, 9, 45, 0, 0, time.UTC)},
+			{"new york", time.Date(2024, 5, 17, 5, 50, 0, 0, time.FixedZone("EDT", -4*3600))}, // 09:50 UTC
+		} {
+			post := newPost(ann.ID, p.title, p.at)
+			createPost(t, s, &post, blog.PostTerms{})
+		}
+		posts, _, err := s.Posts(ctx, blog.PostFilter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff([]string{"whole", "fraction", "just-before", "new-york", "utc", "paris"}, slugs(posts)); diff != "" {
+			t.Errorf("Posts() order mismatch (-want +got):\n%s", diff)
+		}
+		frac, _, err := s.PostBySlug(ctx, "fraction")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !frac.Published.Equal(t0) || frac.Published.Location() != time.UTC {
+			t.Errorf("Published of a post dated %s = %s; want %s", t0.Add(900*time.Millisecond).Format(time.RFC3339Nano), frac.Published.Format(time.RFC3339Nano), t0.Format(time.RFC3339Nano))
+		}
+		posts, _, err = s.Posts(ctx, blog.PostFilter{From: t0, Until: t0.Add(time.Second)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff([]string{"whole", "fraction"}, slugs(posts)); diff != "" {
+			t.Errorf("Posts(From 10:00:00, Until 10:00:01) mismatch (-want +got):\n%s", diff)
+		}
+	})
 }
 
 // TestCreatePostConcurrent: writers queue for SQLite's single write lock instead of failing, and autoSlug stays
 // unique under contention.
 func TestCreatePostConcurrent(t *testing.T) {
-	s := newStore(t)
-	ctx := t.Context()
-	ann := createUser(t, s, "Ann", blog.RoleAuthor)
-	const n = 20
-	errs := make([]error, n)
-	got := make([]string, n)
-	var wg sync.WaitGroup
-	start := make(chan struct{})
-	for i := range n {
-		wg.Go(func() {
-			p := newPost(ann.ID, "Same title", t0)
-			<-start
-			errs[i] = s.CreatePost(ctx, &p, blog.PostTerms{Categories: [][]string{{"News"}}, Tags: []string{"Go"}}, true)
-			got[i] = p.Slug
-		})
-	}
-	close(start)
-	wg.Wait()
-	for i, err := range errs {
-		if err != nil {
-			t.Errorf("CreatePost #%d error: %v", i, err)
+	forEachEngine(t, func(t *testing.T) {
+		s := newStore(t)
+		ctx := t.Context()
+		ann := createUser(t, s, "Ann", blog.RoleAuthor)
+		const n = 20
+		errs := make([]error, n)
+		got := make([]string, n)
+		var wg sync.WaitGroup
+		start := make(chan struct{})
+		for i := range n {
+			wg.Go(func() {
+				p := newPost(ann.ID, "Same title", t0)
+				<-start
+				errs[i] = s.CreatePost(ctx, &p, blog.PostTerms{Categories: [][]string{{"News"}}, Tags: []string{"Go"}}, true)
+				got[i] = p.Slug
+			})
 		}
-	}
-	want := []string{"same-title"}
-	for i := 2; i <= n; i++ {
-		want = append(want, fmt.Sprintf("same-title-%d", i))
-	}
-	if diff := cmp.Diff(want, got, cmpopts.SortSlices(func(a, b string) bool { return a < b })); diff != "" {
-		t.Errorf("slugs of %d concurrent posts mismatch (-want +got):\n%s", n, diff)
-	}
-	posts, total, err := s.Posts(ctx, blog.PostFilter{})
-	if err != nil || total != n {
-		t.Fatalf("Posts() total = %d, %v; want %d", total, err, n)
-	}
-	for _, p := range posts {
-		if len(p.Categories) != 1 || len(p.Tags) != 1 {
-			t.Errorf("post %q terms = %v, %v; want one category and one tag", p.Slug, termPaths(p.Categories), termNames(p.Tags))
+		close(start)
+		wg.Wait()
+		for i, err := range errs {
+			if err != nil {
+				t.Errorf("CreatePost #%d error: %v", i, err)
+			}
 		}
-	}
-	if cats, err := s.Categories(ctx); err != nil || len(cats) != 1 {
-		t.Errorf("Categories() = %v, %v; want one, News, shared by every post", cats, err)
-	}
+		want := []string{"same-title"}
+		for i := 2; i <= n; i++ {
+			want = append(want, fmt.Sprintf("same-title-%d", i))
+		}
+		if diff := cmp.Diff(want, got, cmpopts.SortSlices(func(a, b string) bool { return a < b })); diff != "" {
+			t.Errorf("slugs of %d concurrent posts mismatch (-want +got):\n%s", n, diff)
+		}
+		posts, total, err := s.Posts(ctx, blog.PostFilter{})
+		if err != nil || total != n {
+			t.Fatalf("Posts() total = %d, %v; want %d", total, err, n)
+		}
+		for _, p := range posts {
+			if len(p.Categories) != 1 || len(p.Tags) != 1 {
+				t.Errorf("post %q terms = %v, %v; want one category and one tag", p.Slug, termPaths(p.Categories), termNames(p.Tags))
+			}
+		}
+		if cats, err := s.Categories(ctx); err != nil || len(cats) != 1 {
+			t.Errorf("Categories() = %v, %v; want one, News, shared by every post", cats, err)
+		}
+	})
 }
 
 // BenchmarkPostsHomePage measures the home page's query: the ten newest public posts, sticky first, with their terms.

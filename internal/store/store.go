@@ -66,6 +66,35 @@ func (s *Store) Ping(ctx context.Context) error {
 // session advisory lock makes processes that start together migrate one at a time: the first applies, the others
 // wait and find nothing left to do.
 func (s *Store) Migrate(ctx context.Context) ([]int64, error) {
+	p, err := s.migrationProvider()
+	if err != nil {
+		return nil, err
+	}
+	results, err := p.Up(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("migrate %s: %w", s.path, err)
+	}
+	versions := make([]int64, len(results))
+	for i, r := range results {
+		versions[i] = r.Source.Version
+	}
+	return versions, nil
+}
+
+// HasPendingMigrations reports whether the database lacks migrations this version of Salon has.
+func (s *Store) HasPendingMigrations(ctx context.Context) (bool, error) {
+	p, err := s.migrationProvider()
+	if err != nil {
+		return false, err
+	}
+	pending, err := p.HasPending(ctx)
+	if err != nil {
+		return false, fmt.Errorf("check migrations of %s: %w", s.path, err)
+	}
+	return pending, nil
+}
+
+func (s *Store) migrationProvider() (*goose.Provider, error) {
 	sub, err := fs.Sub(migrations, "migrations/"+s.engine)
 	if err != nil {
 		return nil, fmt.Errorf("migrations: %w", err)
@@ -82,15 +111,7 @@ func (s *Store) Migrate(ctx context.Context) ([]int64, error) {
 	if err != nil {
 		return nil, fmt.Errorf("migrations: %w", err)
 	}
-	results, err := p.Up(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("migrate %s: %w", s.path, err)
-	}
-	versions := make([]int64, len(results))
-	for i, r := range results {
-		versions[i] = r.Source.Version
-	}
-	return versions, nil
+	return p, nil
 }
 
 // inTx runs fn in a write transaction, committing when it returns nil.
@@ -108,6 +129,28 @@ func (s *Store) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	return nil
 }
 
+// namingLock is the PostgreSQL advisory lock key under which transactions pick free slugs.
+const namingLock = 0x5a4c_0001
+
+// inNamingTx runs work that picks free names (slugs) for users, posts and terms. SQLite has one writer at a time
+// already; on PostgreSQL such transactions take an advisory lock, so that two of them never pick the same name.
+// A UNIQUE violation that still happens (a row written outside Salon) retries the work once more.
+func (s *Store) inNamingTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	locked := func(tx *sql.Tx) error {
+		if s.engine == enginePostgres {
+			if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, namingLock); err != nil {
+				return fmt.Errorf("lock names: %w", err)
+			}
+		}
+		return fn(tx)
+	}
+	err := s.inTx(ctx, locked)
+	if isUniqueViolation(err) {
+		err = s.inTx(ctx, locked)
+	}
+	return err
+}
+
 func rollback(tx *sql.Tx) error {
 	if err := tx.Rollback(); err != nil && !errors.Is(err, sql.ErrTxDone) {
 		return fmt.Errorf("rollback: %w", err)
@@ -120,6 +163,15 @@ func isUniqueViolation(err error) bool {
 	var se *sqlite.Error
 	var pe *pgconn.PgError
 	return (errors.As(err, &se) && se.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE) || (errors.As(err, &pe) && pe.Code == "23505")
+}
+
+// errorMentions reports whether a constraint error names the column, to tell which UNIQUE rule failed.
+func errorMentions(err error, column string) bool {
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		return strings.Contains(pe.ConstraintName, column)
+	}
+	return strings.Contains(err.Error(), "."+column)
 }
 
 // placeholders returns "$from, $from+1, …" for n values.

@@ -3,6 +3,7 @@ package store_test
 import (
 	"database/sql"
 	"math/rand/v2"
+	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
@@ -19,26 +20,6 @@ import (
 // The tests in this package take their database from openStore or newStore, and speak only through the Store's
 // methods or, rarely, portable SQL on the raw connection those return; so that they can run unchanged on every
 // engine the store supports. Adding PostgreSQL means adding it to testDatabase.
-
-// testDatabase returns the DSN of a new, empty database for one test, and opens a second, raw connection to it
-// with database/sql, for looking behind the store's back.
-func testDatabase(t testing.TB) (dsn string, raw func() *sql.DB) {
-	t.Helper()
-	path := filepath.Join(t.TempDir(), store.DefaultDatabaseFile)
-	return path, func() *sql.DB {
-		t.Helper()
-		db, err := sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(10000)")
-		if err != nil {
-			t.Fatalf("open raw connection: %v", err)
-		}
-		t.Cleanup(func() {
-			if err := db.Close(); err != nil {
-				t.Errorf("close raw connection: %v", err)
-			}
-		})
-		return db
-	}
-}
 
 // openStore opens a new, empty, unmigrated database, and a raw connection to it.
 func openStore(t testing.TB) (*store.Store, *sql.DB) {
@@ -97,37 +78,39 @@ func count(t testing.TB, db *sql.DB, table string) int {
 var tables = []string{"users", "posts", "post_old_slugs", "terms", "post_terms", "settings"}
 
 func TestMigrate(t *testing.T) {
-	s, db := openStore(t)
-	ctx := t.Context()
-	for _, table := range tables {
-		if _, err := db.ExecContext(ctx, "SELECT count(*) FROM "+table); err == nil {
-			t.Fatalf("table %s exists before Migrate", table)
+	forEachEngine(t, func(t *testing.T) {
+		s, db := openStore(t)
+		ctx := t.Context()
+		for _, table := range tables {
+			if _, err := db.ExecContext(ctx, "SELECT count(*) FROM "+table); err == nil {
+				t.Fatalf("table %s exists before Migrate", table)
+			}
 		}
-	}
 
-	applied, err := s.Migrate(ctx)
-	if err != nil {
-		t.Fatalf("Migrate() error: %v", err)
-	}
-	if len(applied) == 0 || applied[0] != 1 || !slices.IsSorted(applied) || len(slices.Compact(slices.Clone(applied))) != len(applied) {
-		t.Errorf("Migrate() = %v; want the versions applied, from 1, ascending", applied)
-	}
-	for _, table := range tables {
-		if n := count(t, db, table); n != 0 {
-			t.Errorf("table %s has %d rows after Migrate; want 0", table, n)
+		applied, err := s.Migrate(ctx)
+		if err != nil {
+			t.Fatalf("Migrate() error: %v", err)
 		}
-	}
+		if len(applied) == 0 || applied[0] != 1 || !slices.IsSorted(applied) || len(slices.Compact(slices.Clone(applied))) != len(applied) {
+			t.Errorf("Migrate() = %v; want the versions applied, from 1, ascending", applied)
+		}
+		for _, table := range tables {
+			if n := count(t, db, table); n != 0 {
+				t.Errorf("table %s has %d rows after Migrate; want 0", table, n)
+			}
+		}
 
-	again, err := s.Migrate(ctx)
-	if err != nil {
-		t.Fatalf("second Migrate() error: %v", err)
-	}
-	if len(again) != 0 {
-		t.Errorf("second Migrate() = %v; want none applied", again)
-	}
-	if err := s.Ping(ctx); err != nil {
-		t.Errorf("Ping() = %v; want nil", err)
-	}
+		again, err := s.Migrate(ctx)
+		if err != nil {
+			t.Fatalf("second Migrate() error: %v", err)
+		}
+		if len(again) != 0 {
+			t.Errorf("second Migrate() = %v; want none applied", again)
+		}
+		if err := s.Ping(ctx); err != nil {
+			t.Errorf("Ping() = %v; want nil", err)
+		}
+	})
 }
 
 // TestMigrateReopen: data and the migration state survive closing and opening the database again.
@@ -228,21 +211,6 @@ func TestOpenErrors(t *testing.T) {
 	}
 }
 
-// TestOpenPostgresNotYet pins today's answer to a PostgreSQL DSN. It changes when PostgreSQL support lands.
-func TestOpenPostgresNotYet(t *testing.T) {
-	for _, dsn := range []string{"postgres://salon@localhost/salon", "postgresql://salon:secret@db.example/salon?sslmode=require"} {
-		s, err := store.Open(t.Context(), dsn)
-		if err == nil {
-			s.Close()
-			t.Fatalf("Open(%q) = nil error; want PostgreSQL refused", dsn)
-		}
-		wantCode(t, "Open("+dsn+")", err, blog.EINVALID)
-		if msg := blog.ErrorMessage(err); !strings.Contains(msg, "PostgreSQL is not supported") || strings.Contains(msg, "secret") {
-			t.Errorf("Open(%q) = %q; want it to say PostgreSQL is not supported yet, without the password", dsn, msg)
-		}
-	}
-}
-
 // TestOpenPathWithURICharacters: the store hands SQLite a file: URI, so characters that mean something in a URI
 // must be escaped, or Open silently uses another file.
 func TestOpenPathWithURICharacters(t *testing.T) {
@@ -283,4 +251,52 @@ func TestOpenPathWithURICharacters(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestOpenPostgresErrors: each way of failing to reach PostgreSQL gets a sentence that says what to check, and
+// never the password.
+func TestOpenPostgresErrors(t *testing.T) {
+	tests := []struct {
+		name, dsn, code, want string
+		needsServer           bool
+	}{
+		{"nothing listening", "postgres://salon:secret@127.0.0.1:1/salon?connect_timeout=2", blog.EUNAVAILABLE, "cannot reach PostgreSQL database \"salon\" on 127.0.0.1:1", false},
+		{"bad pool size", "postgres://salon:secret@127.0.0.1:1/salon?pool_max_conns=lots", blog.EINVALID, "pool_max_conns", false},
+		{"wrong password", withCredentials(postgresDSN, "salon", "wrong-secret"), blog.EINVALID, "refused the login", true},
+		{"no such database", withDatabase(postgresDSN, "salon_no_such_db"), blog.EINVALID, "does not exist", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if tt.needsServer && postgresDSN == "" {
+				t.Skip("SALON_TEST_POSTGRES is not set")
+			}
+			s, err := store.Open(t.Context(), tt.dsn)
+			if err == nil {
+				s.Close()
+				t.Fatalf("Open(%q) = nil error", tt.dsn)
+			}
+			wantCode(t, "Open", err, tt.code)
+			if msg := blog.ErrorMessage(err); !strings.Contains(msg, tt.want) || strings.Contains(msg, "secret") {
+				t.Errorf("Open error = %q; want it to contain %q and no password", msg, tt.want)
+			}
+		})
+	}
+}
+
+func withCredentials(dsn, user, password string) string {
+	u, err := url.Parse(dsn)
+	if err != nil {
+		return dsn
+	}
+	u.User = url.UserPassword(user, password)
+	return u.String()
+}
+
+func withDatabase(dsn, db string) string {
+	u, err := url.Parse(dsn)
+	if err != nil {
+		return dsn
+	}
+	u.Path = "/" + db
+	return u.String()
 }

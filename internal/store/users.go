@@ -29,7 +29,8 @@ func scanUser(row interface{ Scan(...any) error }) (blog.User, error) {
 // already in use gets a numeric suffix, since two writers may share a name.
 func (s *Store) CreateUser(ctx context.Context, u *blog.User) error {
 	u.Created = s.now()
-	return s.inTx(ctx, func(tx *sql.Tx) error {
+	proposal := u.Slug
+	return s.inNamingTx(ctx, func(tx *sql.Tx) error {
 		var exists bool
 		if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM users WHERE email = $1)`, u.Email).Scan(&exists); err != nil {
 			return fmt.Errorf("create user %s: %w", u.Email, err)
@@ -37,7 +38,7 @@ func (s *Store) CreateUser(ctx context.Context, u *blog.User) error {
 		if exists {
 			return blog.Errorf(blog.ECONFLICT, "a user with the email %s exists already", u.Email)
 		}
-		slug, err := freeSlug(ctx, tx, `SELECT EXISTS (SELECT 1 FROM users WHERE slug = $1)`, u.Slug)
+		slug, err := freeSlug(ctx, tx, `SELECT EXISTS (SELECT 1 FROM users WHERE slug = $1)`, proposal)
 		if err != nil {
 			return fmt.Errorf("create user %s: %w", u.Email, err)
 		}
@@ -45,7 +46,7 @@ func (s *Store) CreateUser(ctx context.Context, u *blog.User) error {
 		err = tx.QueryRowContext(ctx, `INSERT INTO users (email, name, slug, role, password_hash, created_at)
 			VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
 			u.Email, u.Name, u.Slug, u.Role, u.PasswordHash, u.Created).Scan(&u.ID)
-		if isUniqueViolation(err) { // another process added the same user between the check and the insert
+		if isUniqueViolation(err) && errorMentions(err, "email") { // another process added the same user meanwhile
 			return blog.Errorf(blog.ECONFLICT, "a user with the email %s exists already", u.Email)
 		}
 		if err != nil {

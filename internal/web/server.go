@@ -43,18 +43,22 @@ type Config struct {
 	Logger  *slog.Logger
 	Proxies Proxies
 	Now     func() time.Time
+	// Unavailable tells a database that cannot be reached for the moment from other faults, so that readers get
+	// "back in a moment" (503) while PostgreSQL restarts. Nil means every fault is a 500.
+	Unavailable func(error) bool
 }
 
 // Server is the public site.
 type Server struct {
-	store    Store
-	log      *slog.Logger
-	proxies  Proxies
-	now      func() time.Time
-	views    *views
-	assets   *assets
-	signer   signer
-	comments *comment.Workflow
+	store       Store
+	log         *slog.Logger
+	proxies     Proxies
+	now         func() time.Time
+	views       *views
+	assets      *assets
+	signer      signer
+	comments    *comment.Workflow
+	unavailable func(error) bool
 }
 
 // New parses the templates and fingerprints the static files; a broken template fails here, not on a request.
@@ -71,7 +75,11 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{store: cfg.Store, log: cfg.Logger, proxies: cfg.Proxies, now: cfg.Now, views: v, assets: a, signer: signer{key}}
+	s := &Server{store: cfg.Store, log: cfg.Logger, proxies: cfg.Proxies, now: cfg.Now, views: v, assets: a, signer: signer{key},
+		unavailable: cfg.Unavailable}
+	if s.unavailable == nil {
+		s.unavailable = func(error) bool { return false }
+	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
@@ -186,7 +194,11 @@ func (s *Server) page(h func(http.ResponseWriter, *http.Request) error) http.Han
 			return
 		}
 		status := errorStatus(err)
+		if status == http.StatusInternalServerError && s.unavailable(err) {
+			status = http.StatusServiceUnavailable
+		}
 		if status >= 500 && !errors.Is(err, context.Canceled) {
+			// A 503 is logged too: an operator wants to know the database went away.
 			s.log.ErrorContext(r.Context(), "request failed", "path", r.URL.Path, "err", err)
 		}
 		s.renderError(w, r, status)
