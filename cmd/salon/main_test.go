@@ -2,6 +2,7 @@ package main_test
 
 import (
 	"bufio"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -9,6 +10,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -21,10 +23,7 @@ func TestFreshSite(t *testing.T) {
 		t.Skip("builds and runs the binary")
 	}
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "salon")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := build(t)
 	data := filepath.Join(dir, "data")
 
 	serve := exec.Command(bin, "serve", "--addr", "127.0.0.1:0", "--data", data, "--log-format", "text")
@@ -87,11 +86,54 @@ func TestFreshSite(t *testing.T) {
 	}
 }
 
+// build compiles the salon binary once for the tests of this package.
+func build(t *testing.T) string {
+	t.Helper()
+	binOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "salon-bin-")
+		if err != nil {
+			binErr = err
+			return
+		}
+		binPath = filepath.Join(dir, "salon")
+		if out, err := exec.Command("go", "build", "-o", binPath, ".").CombinedOutput(); err != nil {
+			binErr = fmt.Errorf("go build: %v\n%s", err, out)
+		}
+	})
+	if binErr != nil {
+		t.Fatal(binErr)
+	}
+	return binPath
+}
+
+var (
+	binOnce sync.Once
+	binPath string
+	binErr  error
+)
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if binPath != "" {
+		os.RemoveAll(filepath.Dir(binPath))
+	}
+	os.Exit(code)
+}
+
 // logWatcher reads serve's log as it is written, so that the test can wait for a line and read the whole log at
 // the end.
 type logWatcher struct {
-	url  chan string
-	done chan string // the whole log, once serve closes it
+	url   chan string
+	done  chan string // the whole log, once serve closes it
+	mu    sync.Mutex
+	sofar strings.Builder
+}
+
+// snapshot is what has been logged so far.
+func (w *logWatcher) snapshot() string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.sofar.String()
 }
 
 func watchLog(logs io.Reader) *logWatcher {
@@ -105,6 +147,9 @@ func watchLog(logs io.Reader) *logWatcher {
 				w.url <- m[1]
 			}
 			all.WriteString(sc.Text() + "\n")
+			w.mu.Lock()
+			w.sofar.WriteString(sc.Text() + "\n")
+			w.mu.Unlock()
 		}
 		w.done <- all.String()
 	}()

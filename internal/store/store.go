@@ -101,7 +101,7 @@ func (s *Store) migrationProvider() (*goose.Provider, error) {
 	}
 	dialect, opts := goose.DialectSQLite3, []goose.ProviderOption(nil)
 	if s.engine == enginePostgres {
-		locker, err := lock.NewPostgresSessionLocker(lock.WithLockTimeout(5, 120))
+		locker, err := lock.NewPostgresSessionLocker(lock.WithLockTimeout(1, 300))
 		if err != nil {
 			return nil, fmt.Errorf("migrations: %w", err)
 		}
