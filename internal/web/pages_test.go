@@ -2,8 +2,11 @@ package web_test
 
 import (
 	"context"
+	"fmt"
+	"net"
 	"net/http"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -11,6 +14,7 @@ import (
 
 	"github.com/salon-blog/salon/internal/blog"
 	"github.com/salon-blog/salon/internal/post"
+	"github.com/salon-blog/salon/internal/store"
 	"github.com/salon-blog/salon/internal/web"
 )
 
@@ -392,5 +396,20 @@ func TestTrustedProxyScheme(t *testing.T) {
 		if got := attr(find(r.doc, "link[rel=canonical]")[0], "href"); !strings.HasPrefix(got, tt.want) {
 			t.Errorf("proxies %v: canonical = %q; want %s…", tt.proxies, got, tt.want)
 		}
+	}
+}
+
+// While the database is away (PostgreSQL restarting), readers get "back in a moment" with a 503, not a 500.
+func TestDatabaseAway(t *testing.T) {
+	refused := &net.OpError{Op: "dial", Net: "tcp", Err: syscall.ECONNREFUSED}
+	srv := startSiteWith(t, web.Config{Store: failingStore{err: fmt.Errorf("list posts: %w", refused)}, Now: (&clock{t: start}).Now,
+		Unavailable: store.IsUnavailable})
+	r := get(t, srv.Client(), srv.URL+"/")
+	if r.status != http.StatusServiceUnavailable || r.header.Get("Retry-After") == "" || !strings.Contains(r.body, "Back in a moment") {
+		t.Errorf("GET / with the database away = %d %q", r.status, r.header.Get("Retry-After"))
+	}
+	broken := startSiteWith(t, web.Config{Store: failingStore{err: errSQL}, Now: (&clock{t: start}).Now, Unavailable: store.IsUnavailable})
+	if r := get(t, broken.Client(), broken.URL+"/"); r.status != http.StatusInternalServerError {
+		t.Errorf("GET / with a broken query = %d; want 500", r.status)
 	}
 }

@@ -86,7 +86,12 @@ func newSite(t *testing.T, settings map[string]string, proxies web.Proxies) *sit
 
 func startSite(t *testing.T, st web.Store, proxies web.Proxies, clk *clock) *httptest.Server {
 	t.Helper()
-	s, err := web.New(context.Background(), web.Config{Store: st, Proxies: proxies, Now: clk.Now})
+	return startSiteWith(t, web.Config{Store: st, Proxies: proxies, Now: clk.Now})
+}
+
+func startSiteWith(t *testing.T, cfg web.Config) *httptest.Server {
+	t.Helper()
+	s, err := web.New(context.Background(), cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
