@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -50,7 +51,8 @@ func serve(ctx context.Context, env Env, args []string) (err error) {
 	if len(applied) > 0 {
 		logger.Info("migrated the database", "versions", applied)
 	}
-	site, err := web.New(ctx, web.Config{Store: st, Logger: logger, Proxies: trusted, Unavailable: store.IsUnavailable})
+	site, err := web.New(ctx, web.Config{Store: st, Logger: logger, Proxies: trusted, Unavailable: store.IsUnavailable,
+		MediaDir: filepath.Join(*db.data, "media")})
 	if err != nil {
 		return err
 	}

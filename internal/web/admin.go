@@ -31,7 +31,25 @@ type adminPage struct {
 	Notice    string
 }
 
-// admin wraps an admin handler: it requires a signed-in user who may moderate, and a valid form token on POST.
+// maxAdminForm bounds an admin form; maxUpload bounds a multipart upload (media), whose files the media code
+// checks against its own, smaller limits.
+const (
+	maxAdminForm = 8 << 20
+	maxUpload    = 64 << 20
+)
+
+// moderation wraps a comment-moderation handler: admin, and a role that moderates (contributors do not).
+func (s *Server) moderation(h func(http.ResponseWriter, *http.Request, *adminRequest) error) http.Handler {
+	return s.admin(func(w http.ResponseWriter, r *http.Request, a *adminRequest) error {
+		if a.user.Role == blog.RoleContributor {
+			return blog.Errorf(blog.EFORBIDDEN, "contributors cannot moderate comments")
+		}
+		return h(w, r, a)
+	})
+}
+
+// admin wraps an admin handler: it requires a signed-in user (of any role; handlers check what the role allows),
+// and a valid form token on every POST, urlencoded or multipart.
 func (s *Server) admin(h func(http.ResponseWriter, *http.Request, *adminRequest) error) http.Handler {
 	return s.page(func(w http.ResponseWriter, r *http.Request) error {
 		u, hash, ok := s.signedIn(r)
@@ -43,13 +61,17 @@ func (s *Server) admin(h func(http.ResponseWriter, *http.Request, *adminRequest)
 			return nil
 		}
 		w.Header().Set("Cache-Control", "no-store")
-		if u.Role == blog.RoleContributor {
-			return blog.Errorf(blog.EFORBIDDEN, "contributors cannot moderate comments")
-		}
 		if r.Method == http.MethodPost {
-			r.Body = http.MaxBytesReader(w, r.Body, maxCommentForm)
-			if err := r.ParseForm(); err != nil {
-				return blog.Errorf(blog.EINVALID, "the form could not be read")
+			if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
+				r.Body = http.MaxBytesReader(w, r.Body, maxUpload)
+				if err := r.ParseMultipartForm(32 << 20); err != nil {
+					return blog.Errorf(blog.EINVALID, "the upload could not be read: it may be larger than %d MB", maxUpload>>20)
+				}
+			} else {
+				r.Body = http.MaxBytesReader(w, r.Body, maxAdminForm)
+				if err := r.ParseForm(); err != nil {
+					return blog.Errorf(blog.EINVALID, "the form could not be read")
+				}
 			}
 			if err := s.checkCSRF(r, hash); err != nil {
 				return err
@@ -85,11 +107,6 @@ type signinPage struct {
 	Email string
 	Next  string
 	Error string
-}
-
-type dashboardPage struct {
-	adminPage
-	Counts map[string]int // by comment status
 }
 
 func (s *Server) signinForm(w http.ResponseWriter, r *http.Request) error {
@@ -167,22 +184,6 @@ func (s *Server) signout(w http.ResponseWriter, r *http.Request) error {
 	}
 	http.Redirect(w, r, "/admin/signin/", http.StatusSeeOther)
 	return nil
-}
-
-func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, a *adminRequest) error {
-	base, err := s.adminBase(r, a, "Dashboard")
-	if err != nil {
-		return err
-	}
-	counts, err := s.store.CommentCounts(r.Context(), ownPostsOnly(a.user))
-	if err != nil {
-		return err
-	}
-	v := &dashboardPage{adminPage: base, Counts: map[string]int{}}
-	for st, n := range counts {
-		v.Counts[string(st)] = n
-	}
-	return s.views.render(w, http.StatusOK, "admin/dashboard", v)
 }
 
 // queuePage is the moderation queue: one tab per status, a page of comments with their context.

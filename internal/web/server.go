@@ -35,6 +35,10 @@ type Store interface {
 	SessionUser(ctx context.Context, tokenHash string) (blog.User, error)
 	DeleteSession(ctx context.Context, tokenHash string) error
 	comment.Store
+	siteAdminStore
+	postAdminStore
+	mediaStore
+	apiStore
 }
 
 // Config is what the site needs from its operator.
@@ -43,6 +47,8 @@ type Config struct {
 	Logger  *slog.Logger
 	Proxies Proxies
 	Now     func() time.Time
+	// MediaDir is where uploaded media files live (the data directory's media folder).
+	MediaDir string
 	// Unavailable tells a database that cannot be reached for the moment from other faults, so that readers get
 	// "back in a moment" (503) while PostgreSQL restarts. Nil means every fault is a 500.
 	Unavailable func(error) bool
@@ -56,6 +62,7 @@ type Server struct {
 	now         func() time.Time
 	views       *views
 	assets      *assets
+	mediaDir    string
 	signer      signer
 	comments    *comment.Workflow
 	unavailable func(error) bool
@@ -76,7 +83,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{store: cfg.Store, log: cfg.Logger, proxies: cfg.Proxies, now: cfg.Now, views: v, assets: a, signer: signer{key},
-		unavailable: cfg.Unavailable}
+		unavailable: cfg.Unavailable, mediaDir: cfg.MediaDir}
 	if s.unavailable == nil {
 		s.unavailable = func(error) bool { return false }
 	}
@@ -107,12 +114,15 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("GET /admin/signin/{$}", s.page(s.signinForm))
 	mux.Handle("POST /admin/signin/{$}", s.page(s.signin))
 	mux.Handle("POST /admin/signout/{$}", s.page(s.signout))
-	mux.Handle("GET /admin/{$}", s.admin(s.dashboard))
-	mux.Handle("GET /admin/comments/{$}", s.admin(s.commentQueue))
-	mux.Handle("POST /admin/comments/{$}", s.admin(s.moderate))
-	mux.Handle("GET /admin/comments/{id}/edit/{$}", s.admin(s.editAnyComment))
-	mux.Handle("POST /admin/comments/{id}/edit/{$}", s.admin(s.editAnyComment))
-	mux.Handle("POST /admin/comments/{id}/reply/{$}", s.admin(s.replyAsAuthor))
+	mux.Handle("GET /admin/comments/{$}", s.moderation(s.commentQueue))
+	mux.Handle("POST /admin/comments/{$}", s.moderation(s.moderate))
+	mux.Handle("GET /admin/comments/{id}/edit/{$}", s.moderation(s.editAnyComment))
+	mux.Handle("POST /admin/comments/{id}/edit/{$}", s.moderation(s.editAnyComment))
+	mux.Handle("POST /admin/comments/{id}/reply/{$}", s.moderation(s.replyAsAuthor))
+	s.siteAdminRoutes(mux)
+	s.postAdminRoutes(mux)
+	s.mediaRoutes(mux)
+	s.apiRoutes(mux)
 	mux.Handle("GET /{$}", s.page(s.public))
 	mux.Handle("GET /", s.page(s.public))
 	return s.middleware(mux)

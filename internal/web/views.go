@@ -5,8 +5,10 @@ import (
 	"embed"
 	"fmt"
 	"html/template"
+	"io/fs"
 	"net/http"
 	"path"
+	"strings"
 	"time"
 
 	"github.com/salon-blog/salon/internal/blog"
@@ -20,22 +22,37 @@ type views struct {
 	pages map[string]*template.Template
 }
 
-// pageFiles lists, for each page, the templates it is made of: a layout first, then what defines its "content".
-var pageFiles = map[string][]string{
-	"list":               {"layout.html", "partials.html", "discussion.html", "list.html"},
-	"post":               {"layout.html", "partials.html", "discussion.html", "post.html"},
-	"error":              {"layout.html", "partials.html", "discussion.html", "error.html"},
-	"edit":               {"layout.html", "partials.html", "discussion.html", "edit.html"},
-	"admin/signin":       {"admin/layout.html", "discussion.html", "admin/signin.html"},
-	"admin/dashboard":    {"admin/layout.html", "discussion.html", "admin/dashboard.html"},
-	"admin/comments":     {"admin/layout.html", "discussion.html", "admin/comments.html"},
-	"admin/comment-edit": {"admin/layout.html", "discussion.html", "admin/comment-edit.html"},
+// publicPages are the reader-facing pages, each the site layout plus its content template.
+var publicPages = []string{"list", "post", "error", "edit"}
+
+// pageFiles lists, for each page, the templates it is made of: a layout first, then what defines "content". Every
+// templates/admin/NAME.html but the layout is the admin page "admin/NAME".
+func pageFiles() (map[string][]string, error) {
+	files := map[string][]string{}
+	for _, name := range publicPages {
+		files[name] = []string{"layout.html", "partials.html", "discussion.html", name + ".html"}
+	}
+	admin, err := fs.Glob(templateFiles, "templates/admin/*.html")
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range admin {
+		name := strings.TrimSuffix(path.Base(p), ".html")
+		if name != "layout" {
+			files["admin/"+name] = []string{"admin/layout.html", "discussion.html", "admin/" + name + ".html"}
+		}
+	}
+	return files, nil
 }
 
 func loadViews(a *assets) (*views, error) {
 	funcs := template.FuncMap{"asset": a.url, "field": newFieldView, "rowActions": rowActions}
 	v := &views{pages: map[string]*template.Template{}}
-	for name, files := range pageFiles {
+	all, err := pageFiles()
+	if err != nil {
+		return nil, fmt.Errorf("find templates: %w", err)
+	}
+	for name, files := range all {
 		paths := make([]string, len(files))
 		for i, f := range files {
 			paths[i] = "templates/" + f
@@ -44,9 +61,12 @@ func loadViews(a *assets) (*views, error) {
 		if err != nil {
 			return nil, fmt.Errorf("parse template %s: %w", name, err)
 		}
-		// Execute once against a zero page so that a reference to a missing asset or field fails at start.
-		if err := t.Execute(new(bytes.Buffer), zeroPage(name)); err != nil {
-			return nil, fmt.Errorf("check template %s: %w", name, err)
+		// Execute once against a zero page so that a reference to a missing asset or field fails at start; pages
+		// without a zero value here are checked by their handlers' tests.
+		if zero := zeroPage(name); zero != nil {
+			if err := t.Execute(new(bytes.Buffer), zero); err != nil {
+				return nil, fmt.Errorf("check template %s: %w", name, err)
+			}
 		}
 		v.pages[name] = t
 	}
@@ -69,8 +89,10 @@ func zeroPage(name string) any {
 		return &postPage{Discussion: &discussionView{}}
 	case "edit":
 		return &editPage{}
+	case "error":
+		return &errorPage{}
 	}
-	return &errorPage{}
+	return nil
 }
 
 // render executes a page into a buffer first, so that a template error becomes a clean 500 rather than half a page.
