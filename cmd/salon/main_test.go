@@ -53,6 +53,9 @@ func TestFreshSite(t *testing.T) {
 		}
 		return string(out)
 	}
+	if !strings.Contains(log.snapshot(), "/admin/setup/") {
+		t.Errorf("a fresh site's serve printed no setup link:\n%s", log.snapshot())
+	}
 	salon("a long enough password\n", "user", "add", "--email", "writer@example.com", "--name", "Writer", "--role", "admin", "--password-stdin")
 	body := filepath.Join(dir, "post.md")
 	if err := os.WriteFile(body, []byte("First words, *published*.\n"), 0o644); err != nil {

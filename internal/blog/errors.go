@@ -12,6 +12,7 @@ const (
 	EFORBIDDEN   = "forbidden"   // the user may not do this
 	EINVALID     = "invalid"     // the input is wrong; Message says how, in words a user understands
 	ENOTFOUND    = "not_found"   // no such thing
+	ETOOMANY     = "too_many"    // too many attempts; Message says how long to wait
 	EUNAVAILABLE = "unavailable" // the database cannot be reached for the moment
 )
 

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -269,5 +270,19 @@ func TestSettingsAndMigrate(t *testing.T) {
 	}
 	if s["permalink"] != "name" || s["title"] != "My Salon" || s["posts_per_page"] != "10" {
 		t.Errorf("settings --json = %v", s)
+	}
+}
+
+func TestUserResetLink(t *testing.T) {
+	data, _ := newSite(t)
+	r := run(t, "", nil, "user", "reset-link", data, "ann@example.com")
+	if r.code != 0 || !regexp.MustCompile(`^http://127\.0\.0\.1:8080/admin/reset/[A-Za-z0-9_-]{43}/\n`).MatchString(r.stdout) {
+		t.Errorf("reset-link = %+v", r)
+	}
+	if r := run(t, "", nil, "user", "reset-link", data, "--base", "https://blog.example/", "ann@example.com"); !strings.HasPrefix(r.stdout, "https://blog.example/admin/reset/") {
+		t.Errorf("reset-link --base = %q", r.stdout)
+	}
+	if r := run(t, "", nil, "user", "reset-link", data, "nobody@example.com"); r.code != 1 || !strings.Contains(r.stderr, "no user with the email nobody@example.com") {
+		t.Errorf("reset-link for an unknown user = %+v", r)
 	}
 }

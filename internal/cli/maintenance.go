@@ -27,12 +27,15 @@ func maintain(ctx context.Context, st *store.Store, log *slog.Logger) {
 	}
 }
 
-// purgeExpired deletes trashed and spam comments older than the site's retention.
+// purgeExpired deletes trashed and spam comments older than the site's retention, and old failed sign-ins.
 func purgeExpired(ctx context.Context, st *store.Store, log *slog.Logger) {
 	settings, err := st.Settings(ctx)
 	if err != nil {
 		log.WarnContext(ctx, "maintenance: read settings", "err", err)
 		return
+	}
+	if err := st.PurgeLoginFailures(ctx, time.Now().Add(-24*time.Hour)); err != nil {
+		log.WarnContext(ctx, "maintenance: purge failed sign-ins", "err", err)
 	}
 	before := time.Now().Add(-time.Duration(settings.Discussion.TrashRetentionDays) * 24 * time.Hour)
 	for _, status := range []blog.CommentStatus{blog.CommentTrash, blog.CommentSpam} {

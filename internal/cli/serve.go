@@ -76,6 +76,9 @@ func serve(ctx context.Context, env Env, args []string) (err error) {
 	maintained := make(chan struct{})
 	go func() { maintain(maintenanceCtx, st, logger); close(maintained) }()
 	defer func() { stopMaintenance(); <-maintained }()
+	if err := announceSetup(ctx, env, st, "http://"+ln.Addr().String()); err != nil {
+		return err
+	}
 	logger.Info("Salon is serving", "url", "http://"+ln.Addr().String()+"/")
 
 	select {
@@ -118,6 +121,24 @@ func connectPatiently(ctx context.Context, db database, logger *slog.Logger) (*s
 		}
 		wait = min(wait*2, startupBackoffMax)
 	}
+}
+
+// announceSetup prints, on a site with no user yet, the one-time link that creates the first administrator.
+func announceSetup(ctx context.Context, env Env, st *store.Store, addr string) error {
+	users, err := st.CountUsers(ctx)
+	if err != nil || users > 0 {
+		return err
+	}
+	base, err := siteAddress(ctx, st, "", addr)
+	if err != nil {
+		return err
+	}
+	link, err := web.SetupLink(ctx, st, base, time.Now())
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stderr, "\nThis site has no administrator yet. Open this link to create one (it works once, for 24 hours):\n\n    %s\n\nOr run: salon user add --role admin --email … --name … --password-stdin\n\n", link)
+	return nil
 }
 
 func newLogger(w io.Writer, format, level string) (*slog.Logger, error) {

@@ -22,7 +22,8 @@ type table struct {
 	identity bool // has an id column whose PostgreSQL sequence must follow the copied ids
 }
 
-// siteTables lists every table of a site, parents before children.
+// siteTables lists every table of a site, parents before children. Short-lived security state (failed sign-ins,
+// one-time links) is not copied: a reset link can be asked for again.
 var siteTables = []table{
 	{name: "users", columns: []string{"id", "email", "name", "slug", "role", "password_hash", "created_at"}, kinds: "issssst", identity: true},
 	{name: "posts", columns: []string{"id", "type", "title", "slug", "body", "html", "summary", "excerpt", "status", "published_at",

@@ -130,6 +130,14 @@ func (s *Server) signin(w http.ResponseWriter, r *http.Request) error {
 		return blog.Errorf(blog.EINVALID, "the form could not be read")
 	}
 	email, password, next := blog.NormalizeEmail(r.PostFormValue("email")), r.PostFormValue("password"), r.PostFormValue("next")
+	keys := failureKeys(email, r)
+	if err := s.throttle(r.Context(), keys...); err != nil {
+		if blog.ErrorCode(err) != blog.ETOOMANY {
+			return err
+		}
+		s.log.WarnContext(r.Context(), "sign-in refused: too many failures", "ip", ipString(clientOf(r)))
+		return s.signinFailed(w, r, http.StatusTooManyRequests, next, blog.ErrorMessage(err))
+	}
 	u, err := s.store.UserByEmail(r.Context(), email)
 	if err != nil && blog.ErrorCode(err) != blog.ENOTFOUND {
 		return err
@@ -140,15 +148,13 @@ func (s *Server) signin(w http.ResponseWriter, r *http.Request) error {
 	}
 	match, err := argon2id.ComparePasswordAndHash(password, hash)
 	if err != nil || !match || u.ID == 0 {
-		st, serr := s.store.Settings(r.Context())
-		if serr != nil {
-			return serr
+		if err := s.store.RecordLoginFailure(r.Context(), keys...); err != nil {
+			return err
 		}
-		w.Header().Set("Cache-Control", "no-store")
-		return s.views.render(w, http.StatusUnauthorized, "admin/signin", &signinPage{
-			adminPage: adminPage{SiteTitle: st.Title, Title: "Sign in"}, Email: r.PostFormValue("email"), Next: next,
-			Error: "The email address or the password is not right.",
-		})
+		return s.signinFailed(w, r, http.StatusUnauthorized, next, "The email address or the password is not right.")
+	}
+	if err := s.store.ClearLoginFailures(r.Context(), keys...); err != nil {
+		return err
 	}
 	if err := s.startSession(r.Context(), w, r, u); err != nil {
 		return err
@@ -156,6 +162,18 @@ func (s *Server) signin(w http.ResponseWriter, r *http.Request) error {
 	s.log.InfoContext(r.Context(), "signed in", "user", u.ID, "ip", ipString(clientOf(r)))
 	http.Redirect(w, r, localPath(next, "/admin/"), http.StatusSeeOther)
 	return nil
+}
+
+// signinFailed shows the sign-in form again with a message and the email kept.
+func (s *Server) signinFailed(w http.ResponseWriter, r *http.Request, status int, next, message string) error {
+	st, err := s.store.Settings(r.Context())
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	return s.views.render(w, status, "admin/signin", &signinPage{
+		adminPage: adminPage{SiteTitle: st.Title, Title: "Sign in"}, Email: r.PostFormValue("email"), Next: next, Error: message,
+	})
 }
 
 // unknownUserHash is compared against when no user has the email given, so that both cases take as long.

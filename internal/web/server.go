@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/alexedwards/argon2id"
 	"log/slog"
 	"net/http"
 	"runtime/debug"
@@ -35,6 +36,7 @@ type Store interface {
 	SessionUser(ctx context.Context, tokenHash string) (blog.User, error)
 	DeleteSession(ctx context.Context, tokenHash string) error
 	comment.Store
+	authStore
 	siteAdminStore
 	postAdminStore
 	mediaStore
@@ -47,6 +49,11 @@ type Config struct {
 	Logger  *slog.Logger
 	Proxies Proxies
 	Now     func() time.Time
+	// PasswordParams are the argon2id costs for new password hashes; nil means argon2id.DefaultParams. Tests pass
+	// cheap ones.
+	PasswordParams *argon2id.Params
+	// SignInDelay is how much longer each sign-in waits per recent failure beyond the first few; zero, no wait.
+	SignInDelay time.Duration
 	// MediaDir is where uploaded media files live (the data directory's media folder).
 	MediaDir string
 	// Unavailable tells a database that cannot be reached for the moment from other faults, so that readers get
@@ -63,6 +70,8 @@ type Server struct {
 	views       *views
 	assets      *assets
 	mediaDir    string
+	passwords   *argon2id.Params
+	signInDelay time.Duration
 	signer      signer
 	comments    *comment.Workflow
 	unavailable func(error) bool
@@ -83,7 +92,11 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{store: cfg.Store, log: cfg.Logger, proxies: cfg.Proxies, now: cfg.Now, views: v, assets: a, signer: signer{key},
-		unavailable: cfg.Unavailable, mediaDir: cfg.MediaDir}
+		unavailable: cfg.Unavailable, mediaDir: cfg.MediaDir, passwords: cfg.PasswordParams,
+		signInDelay: cfg.SignInDelay}
+	if s.passwords == nil {
+		s.passwords = argon2id.DefaultParams
+	}
 	if s.unavailable == nil {
 		s.unavailable = func(error) bool { return false }
 	}
@@ -119,6 +132,7 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("GET /admin/comments/{id}/edit/{$}", s.moderation(s.editAnyComment))
 	mux.Handle("POST /admin/comments/{id}/edit/{$}", s.moderation(s.editAnyComment))
 	mux.Handle("POST /admin/comments/{id}/reply/{$}", s.moderation(s.replyAsAuthor))
+	s.authRoutes(mux)
 	s.siteAdminRoutes(mux)
 	s.postAdminRoutes(mux)
 	s.mediaRoutes(mux)
@@ -226,6 +240,8 @@ func errorStatus(err error) int {
 		return http.StatusConflict
 	case blog.EFORBIDDEN:
 		return http.StatusForbidden
+	case blog.ETOOMANY:
+		return http.StatusTooManyRequests
 	case blog.EUNAVAILABLE:
 		return http.StatusServiceUnavailable
 	}

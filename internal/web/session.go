@@ -10,6 +10,8 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/alexedwards/argon2id"
+
 	"github.com/salon-blog/salon/internal/blog"
 )
 
@@ -77,4 +79,12 @@ func (s *Server) checkCSRF(r *http.Request, sessionHash string) error {
 		return blog.Errorf(blog.EFORBIDDEN, "this form has expired; go back, reload the page and try again")
 	}
 	return nil
+}
+
+// hashPassword hashes a new password with the site's argon2id costs, after checking it is acceptable.
+func (s *Server) hashPassword(password string) (string, error) {
+	if err := blog.ValidatePassword(password); err != nil {
+		return "", err
+	}
+	return argon2id.CreateHash(password, s.passwords)
 }

@@ -53,8 +53,29 @@ type site struct {
 	client *http.Client
 }
 
-// newSite starts the public site over a fresh SQLite file, with one administrator and the given settings.
+// newSite starts the public site over a fresh SQLite file, with two users and the given settings.
 func newSite(t *testing.T, settings map[string]string, proxies web.Proxies) *site {
+	t.Helper()
+	s := newEmptySite(t, proxies)
+	for k, v := range settings {
+		if err := s.store.SetSetting(context.Background(), k, v); err != nil {
+			t.Fatalf("SetSetting(%q, %q): %v", k, v, err)
+		}
+	}
+	for _, u := range []blog.User{
+		{Email: "ann@example.com", Name: "Ann Writer", Slug: "ann-writer", Role: blog.RoleAdmin, PasswordHash: "x"},
+		{Email: "bob@example.com", Name: "Bob Editor", Slug: "bob-editor", Role: blog.RoleEditor, PasswordHash: "x"},
+	} {
+		if err := s.store.CreateUser(context.Background(), &u); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return s
+}
+
+// newEmptySite starts the site over a fresh SQLite file with no users, as a new installation is; the test is
+// its proxy (127.0.0.1 is trusted) unless proxies says otherwise.
+func newEmptySite(t *testing.T, proxies ...web.Proxies) *site {
 	t.Helper()
 	ctx := context.Background()
 	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "salon.db"))
@@ -67,20 +88,16 @@ func newSite(t *testing.T, settings map[string]string, proxies web.Proxies) *sit
 	}
 	clk := &clock{t: start}
 	st.Now = clk.Now
-	for k, v := range settings {
-		if err := st.SetSetting(ctx, k, v); err != nil {
-			t.Fatalf("SetSetting(%q, %q): %v", k, v, err)
-		}
-	}
-	for _, u := range []blog.User{
-		{Email: "ann@example.com", Name: "Ann Writer", Slug: "ann-writer", Role: blog.RoleAdmin, PasswordHash: "x"},
-		{Email: "bob@example.com", Name: "Bob Editor", Slug: "bob-editor", Role: blog.RoleEditor, PasswordHash: "x"},
-	} {
-		if err := st.CreateUser(ctx, &u); err != nil {
+	var trusted web.Proxies
+	if len(proxies) > 0 {
+		trusted = proxies[0]
+	} else {
+		var err error
+		if trusted, err = web.ParseProxies("127.0.0.1,::1"); err != nil {
 			t.Fatal(err)
 		}
 	}
-	srv := startSite(t, st, proxies, clk)
+	srv := startSiteWith(t, web.Config{Store: st, Proxies: trusted, Now: clk.Now, PasswordParams: cheapParams})
 	return &site{clock: clk, srv: srv, store: st, writer: &post.Writer{Store: st, Now: st.Now}, client: noRedirects(srv)}
 }
 
