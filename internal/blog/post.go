@@ -1,6 +1,7 @@
 package blog
 
 import (
+	"errors"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -77,7 +78,12 @@ type Post struct {
 	CommentsOpen bool
 	CommentCount int // approved comments
 	Sticky       bool
+	Trashed      time.Time // when it was moved to the trash (UTC); zero when it is not in the trash
+	Revision     int64     // the ID of its latest revision: the version an edit starts from (see Edit.Base)
 }
+
+// InTrash reports whether the post is in the trash, where readers never see it and writers may restore it.
+func (p *Post) InTrash() bool { return !p.Trashed.IsZero() }
 
 // Author is what a page shows of a post's author: never the email.
 type Author struct {
@@ -85,9 +91,12 @@ type Author struct {
 	Slug string
 }
 
-// IsPublic reports whether readers may see the post at now: published, or scheduled for a moment that has come.
-// Scheduled posts go live by this rule alone, so a restart can never make one miss its time.
+// IsPublic reports whether readers may see the post at now: published, or scheduled for a moment that has come, and
+// not in the trash. Scheduled posts go live by this rule alone, so a restart can never make one miss its time.
 func (p *Post) IsPublic(now time.Time) bool {
+	if p.InTrash() {
+		return false
+	}
 	switch p.Status {
 	case StatusPublish:
 		return true
@@ -97,7 +106,8 @@ func (p *Post) IsPublic(now time.Time) bool {
 	return false
 }
 
-// Validate checks a post before it is stored.
+// Validate checks a post before it is stored. Only drafts may be untitled: an editor's autosave keeps a draft whose
+// writer began with the body.
 func (p *Post) Validate() error {
 	if _, err := ParseType(string(p.Type)); err != nil {
 		return err
@@ -105,7 +115,7 @@ func (p *Post) Validate() error {
 	if _, err := ParseStatus(string(p.Status)); err != nil {
 		return err
 	}
-	if strings.TrimSpace(p.Title) == "" {
+	if strings.TrimSpace(p.Title) == "" && p.Status != StatusDraft {
 		return Errorf(EINVALID, "a title is required")
 	}
 	if utf8.RuneCountInString(p.Title) > MaxTitleLen {
@@ -143,3 +153,31 @@ func SlugFor(title string) string {
 	}
 	return s
 }
+
+// Revision is a post's text as one save left it: every save of a post records one, so that any earlier text can be
+// compared and restored. An autosave is a revision too, kept apart: one per post and user, replaced by each autosave
+// and dropped when that user saves the post.
+type Revision struct {
+	ID       int64 // 0 for an autosave
+	PostID   int64
+	Title    string
+	Body     string
+	Excerpt  string
+	UserID   int64  // who saved it; 0 when that user has been deleted
+	UserName string // their name, for the revisions list
+	Created  time.Time
+}
+
+// Edit says who saves a post and which revision their edit started from.
+type Edit struct {
+	By       int64 // the user saving; 0 means the post's author
+	Base     int64 // the latest revision when the writer opened the post; 0 skips the check
+	AutoSlug bool  // the slug is a proposal, made from the title, that gets a numeric suffix if taken
+}
+
+// ErrPostChanged refuses a save whose Edit.Base is no longer the post's latest revision: someone saved the post
+// after the writer opened it, and saving would silently replace their work.
+var ErrPostChanged = &Error{Code: ECONFLICT, Message: "Someone else saved this post after you opened it."}
+
+// IsPostChanged reports whether err is ErrPostChanged.
+func IsPostChanged(err error) bool { return errors.Is(err, ErrPostChanged) }

@@ -64,8 +64,9 @@ func TestPostValidate(t *testing.T) {
 		{"bad type", func(p *blog.Post) { p.Type = "attachment" }, "not a post type"},
 		{"no status", func(p *blog.Post) { p.Status = "" }, "not a post status"},
 		{"bad status", func(p *blog.Post) { p.Status = "trash" }, "not a post status"},
-		{"no title", func(p *blog.Post) { p.Title = "" }, "title is required"},
-		{"blank title", func(p *blog.Post) { p.Title = " \t\n" }, "title is required"},
+		{"untitled draft", func(p *blog.Post) { p.Title = "" }, ""},
+		{"no title", func(p *blog.Post) { p.Title, p.Status = "", blog.StatusPending }, "title is required"},
+		{"blank title", func(p *blog.Post) { p.Title, p.Status = " \t\n", blog.StatusPublish }, "title is required"},
 		{"title too long", func(p *blog.Post) { p.Title = strings.Repeat("é", 301) }, "longer than 300"},
 		{"no slug", func(p *blog.Post) { p.Slug = "" }, "slug is empty"},
 		{"non-canonical slug", func(p *blog.Post) { p.Slug = "Hello" }, "not a valid slug"},
@@ -110,6 +111,10 @@ func TestPostIsPublic(t *testing.T) {
 		p := blog.Post{Status: tt.status, Published: tt.published}
 		if got := p.IsPublic(now); got != tt.want {
 			t.Errorf("Post{%s, %s}.IsPublic(%s) = %v; want %v", tt.status, tt.published.Format(time.RFC3339Nano), now.Format(time.RFC3339), got, tt.want)
+		}
+		p.Trashed = now.Add(-time.Hour)
+		if p.IsPublic(now) {
+			t.Errorf("Post{%s, %s} in the trash is public", tt.status, tt.published.Format(time.RFC3339Nano))
 		}
 	}
 }

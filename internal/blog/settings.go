@@ -26,6 +26,7 @@ type Settings struct {
 	URL          string // canonical address such as https://example.com; "" means: as the request came in
 	Language     string // BCP 47, for <html lang> and feeds
 	TimeZone     string // IANA name; dates and date archives are in this zone
+	DateFormat   string // how dates are shown: one of DateFormats, a layout of Go's time package
 	PostsPerPage int
 	FeedItems    int
 	Permalink    PermalinkStyle
@@ -56,6 +57,7 @@ func DefaultSettings() Settings {
 		Tagline:      "Writing and discussion",
 		Language:     "en",
 		TimeZone:     "UTC",
+		DateFormat:   DefaultDateFormat,
 		PostsPerPage: 10,
 		FeedItems:    10,
 		Permalink:    PermalinkDay,
@@ -63,6 +65,19 @@ func DefaultSettings() Settings {
 			Enabled: true, TrustApproved: true, MaxLinks: 2, ThreadDepth: 5, EditWindowMinutes: 10, TrashRetentionDays: 30,
 		},
 	}
+}
+
+// DefaultDateFormat is how a new site shows dates: "May 17, 2024 at 10:00 am".
+const DefaultDateFormat = "January 2, 2006 at 3:04 pm"
+
+// DateFormats are the layouts a site may show its dates in, written as Go's reference time: each date style with
+// the time and without it. A fixed list rather than any layout, since a mistyped layout prints nonsense dates.
+var DateFormats = []string{
+	DefaultDateFormat, "January 2, 2006",
+	"2 January 2006 at 15:04", "2 January 2006",
+	"2006-01-02 15:04", "2006-01-02",
+	"02/01/2006 15:04", "02/01/2006",
+	"1/2/2006 3:04 pm", "1/2/2006",
 }
 
 // Setting describes one key of Settings as the CLI and storage name it.
@@ -121,6 +136,13 @@ var siteSettings = []Setting{
 			return Errorf(EINVALID, "%q is not a time zone name such as Europe/Paris or America/New_York", v)
 		}
 		s.TimeZone = v
+		return nil
+	}},
+	{"date_format", "how dates are shown: " + strings.Join(DateFormats, " | "), func(s *Settings) string { return s.DateFormat }, func(s *Settings, v string) error {
+		if !slices.Contains(DateFormats, v) {
+			return Errorf(EINVALID, "%q is not one of the date formats: %s", v, strings.Join(DateFormats, ", "))
+		}
+		s.DateFormat = v
 		return nil
 	}},
 	intSetting("posts_per_page", "posts on the home page and in archives", 1, 100, func(s *Settings) *int { return &s.PostsPerPage }),

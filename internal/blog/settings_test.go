@@ -3,6 +3,7 @@ package blog_test
 import (
 	"strings"
 	"testing"
+	"time"
 	_ "time/tzdata" // the zone tests must not depend on the machine's zone database
 
 	"github.com/google/go-cmp/cmp"
@@ -78,6 +79,15 @@ func TestSettingSet(t *testing.T) {
 		{"permalink", "weird", "", true},
 		{"permalink", "Day", "", true},
 		{"permalink", "", "", true},
+
+		{"date_format", "January 2, 2006 at 3:04 pm", "January 2, 2006 at 3:04 pm", false},
+		{"date_format", "2006-01-02", "2006-01-02", false},
+		{"date_format", "02/01/2006 15:04", "02/01/2006 15:04", false},
+		{"date_format", "1/2/2006", "1/2/2006", false},
+		{"date_format", "", "", true},
+		{"date_format", "Y-m-d", "", true},               // PHP's notation, not Go's
+		{"date_format", "2006-01-02 15:04:05", "", true}, // a valid layout, but not one offered
+		{"date_format", "january 2, 2006", "", true},
 	}
 	for _, tt := range tests {
 		s, err := blog.LookupSetting(tt.key)
@@ -131,7 +141,7 @@ func TestSettingKeysCovered(t *testing.T) {
 			t.Errorf("Set(%q, Get()) changed the settings (-before +after):\n%s", s.Key, diff)
 		}
 	}
-	for _, k := range []string{"title", "tagline", "url", "language", "timezone", "posts_per_page", "feed_items", "permalink"} {
+	for _, k := range []string{"title", "tagline", "url", "language", "timezone", "posts_per_page", "feed_items", "permalink", "date_format"} {
 		if !seen[k] {
 			t.Errorf("setting %q is missing from SettingKeys", k)
 		}
@@ -158,6 +168,25 @@ func TestSettingsLocation(t *testing.T) {
 		st := blog.Settings{TimeZone: tt.zone}
 		if got := st.Location().String(); got != tt.want {
 			t.Errorf("Settings{TimeZone: %q}.Location() = %q; want %q", tt.zone, got, tt.want)
+		}
+	}
+}
+
+// The default date format shows what Salon always showed; every preset shows a year, a month and a day.
+func TestDateFormats(t *testing.T) {
+	when := time.Date(2024, 5, 7, 14, 5, 0, 0, time.UTC)
+	if got, want := when.Format(blog.DefaultSettings().DateFormat), "May 7, 2024 at 2:05 pm"; got != want {
+		t.Errorf("the default date format gives %q; want %q", got, want)
+	}
+	seen := map[string]bool{}
+	for _, layout := range blog.DateFormats {
+		got := when.Format(layout)
+		if seen[got] {
+			t.Errorf("two date formats both give %q", got)
+		}
+		seen[got] = true
+		if !strings.Contains(got, "2024") || !strings.ContainsAny(got, "5M") || !strings.Contains(got, "7") {
+			t.Errorf("date format %q gives %q; want the year, month and day", layout, got)
 		}
 	}
 }

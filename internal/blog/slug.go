@@ -67,7 +67,7 @@ func ValidateSlug(s string) error {
 // that look like a date archive.
 func isReservedSlug(s string) bool {
 	switch s {
-	case "admin", "author", "category", "comments", "feed", "healthz", "page", "static", "tag", "wp-admin", "wp-content", "wp-json", "wp-login-php":
+	case "admin", "api", "author", "avatar", "category", "comments", "feed", "healthz", "media", "page", "static", "tag", "wp-admin", "wp-content", "wp-json", "wp-login-php":
 		return true
 	}
 	for _, r := range s {

@@ -47,6 +47,7 @@ func commands() []command {
 		{"copy", "copy a whole site between databases (SQLite and PostgreSQL)", copySite},
 		{"settings", "show and change site settings (settings, settings set KEY VALUE)", settings},
 		{"comment", "list and moderate comments (comment list, comment approve|unapprove|spam|trash|restore ID…)", commentCmd},
+		{"token", "create, list and revoke API tokens (token create --user EMAIL --name N)", tokenCmd},
 	}
 }
 

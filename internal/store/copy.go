@@ -17,7 +17,7 @@ import (
 type table struct {
 	name     string
 	columns  []string
-	kinds    string // one letter a column: i int64, n nullable int64, s string, t time, b bool
+	kinds    string // one letter a column: i int64, n nullable int64, s string, t time, T nullable time, b bool
 	selfRef  string
 	identity bool // has an id column whose PostgreSQL sequence must follow the copied ids
 }
@@ -27,16 +27,23 @@ type table struct {
 var siteTables = []table{
 	{name: "users", columns: []string{"id", "email", "name", "slug", "role", "password_hash", "created_at"}, kinds: "issssst", identity: true},
 	{name: "posts", columns: []string{"id", "type", "title", "slug", "body", "html", "summary", "excerpt", "status", "published_at",
-		"updated_at", "author_id", "comments_open", "comment_count", "sticky"}, kinds: "issssssssttibib", identity: true},
+		"updated_at", "author_id", "comments_open", "comment_count", "sticky", "trashed_at"}, kinds: "issssssssttibibT", identity: true},
+	{name: "post_revisions", columns: []string{"id", "post_id", "user_id", "title", "body", "excerpt", "created_at"}, kinds: "iinssst", identity: true},
+	{name: "post_autosaves", columns: []string{"post_id", "user_id", "title", "body", "excerpt", "created_at"}, kinds: "iissst"},
 	{name: "post_old_slugs", columns: []string{"slug", "post_id"}, kinds: "si"},
 	{name: "terms", columns: []string{"id", "taxonomy", "name", "slug", "parent_id"}, kinds: "isssn", selfRef: "parent_id", identity: true},
+	{name: "term_old_slugs", columns: []string{"taxonomy", "slug", "term_id"}, kinds: "ssi"},
 	{name: "post_terms", columns: []string{"post_id", "term_id"}, kinds: "ii"},
 	{name: "settings", columns: []string{"key", "value"}, kinds: "ss"},
 	{name: "comments", columns: []string{"id", "post_id", "parent_id", "author_name", "author_email", "author_url", "author_ip",
 		"user_agent", "user_id", "body", "html", "status", "moderation", "created_at", "updated_at", "status_at"},
 		kinds: "iinsssssnssssttt", selfRef: "parent_id", identity: true},
 	{name: "sessions", columns: []string{"token_hash", "user_id", "created_at", "expires_at"}, kinds: "sitt"},
+	{name: "api_tokens", columns: []string{"id", "user_id", "name", "token_hash", "created_at", "last_used_at", "revoked_at"}, kinds: "iisstTT", identity: true},
 	{name: "site_keys", columns: []string{"name", "value"}, kinds: "ss"},
+	{name: "media", columns: []string{"id", "path", "name", "mime_type", "size", "width", "height", "alt", "caption", "uploader_id", "uploaded_at"},
+		kinds: "isssiiissnt", identity: true},
+	{name: "media_variants", columns: []string{"media_id", "width", "height", "path", "size"}, kinds: "iiisi"},
 }
 
 // Counts is the number of rows in each table of a site.
@@ -173,6 +180,8 @@ func newValue(kind rune) any {
 		return new(sql.NullInt64)
 	case 't':
 		return new(time.Time)
+	case 'T':
+		return new(sql.NullTime)
 	case 'b':
 		return new(bool)
 	}
@@ -184,6 +193,9 @@ func deref(v any) any {
 	x := reflect.ValueOf(v).Elem().Interface()
 	if t, ok := x.(time.Time); ok {
 		return dbTime(t)
+	}
+	if nt, ok := x.(sql.NullTime); ok && nt.Valid {
+		return sql.NullTime{Time: dbTime(nt.Time), Valid: true}
 	}
 	return x
 }

@@ -59,6 +59,13 @@ func populate(t *testing.T, s *store.Store) {
 	if _, err := s.SiteKey(ctx, "cookies"); err != nil {
 		t.Fatal(err)
 	}
+	if _, _, err := s.CreateToken(ctx, ann.ID, "deploy"); err != nil {
+		t.Fatal(err)
+	}
+	it := photo("harbour", bob.ID)
+	if err := s.CreateMedia(ctx, &it); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // rawExec runs SQL on the store's database outside its API, for states the API does not make.
@@ -137,7 +144,7 @@ func TestCopyRoundTrip(t *testing.T) {
 		t.Fatalf("copy PostgreSQL → SQLite: %v", err)
 	}
 	want := dump(t, src)
-	if len(want["comments"]) != 5 || len(want["terms"]) != 4 || len(want["site_keys"]) != 1 {
+	if len(want["comments"]) != 5 || len(want["terms"]) != 4 || len(want["site_keys"]) != 1 || len(want["api_tokens"]) != 1 || len(want["media_variants"]) == 0 {
 		t.Fatalf("the populated site is not what the test means to copy: %v", want)
 	}
 	if diff := cmp.Diff(want, dump(t, pg)); diff != "" {

@@ -10,21 +10,29 @@ import (
 	"github.com/salon-blog/salon/internal/blog"
 )
 
+// postColumns read a post with its author's name and its latest revision, in one statement so that the revision
+// is the one the text read belongs to.
 const postColumns = `p.id, p.type, p.title, p.slug, p.body, p.html, p.summary, p.excerpt, p.status, p.published_at,
-	p.updated_at, p.author_id, u.name, u.slug, p.comments_open, p.comment_count, p.sticky`
+	p.updated_at, p.author_id, u.name, u.slug, p.comments_open, p.comment_count, p.sticky, p.trashed_at,
+	COALESCE((SELECT max(r.id) FROM post_revisions r WHERE r.post_id = p.id), 0)`
 
 const postFrom = ` FROM posts p JOIN users u ON u.id = p.author_id`
 
 func scanPost(row interface{ Scan(...any) error }) (blog.Post, error) {
 	var p blog.Post
+	var trashed sql.NullTime
 	err := row.Scan(&p.ID, &p.Type, &p.Title, &p.Slug, &p.Body, &p.HTML, &p.Summary, &p.Excerpt, &p.Status, &p.Published,
-		&p.Updated, &p.AuthorID, &p.Author.Name, &p.Author.Slug, &p.CommentsOpen, &p.CommentCount, &p.Sticky)
+		&p.Updated, &p.AuthorID, &p.Author.Name, &p.Author.Slug, &p.CommentsOpen, &p.CommentCount, &p.Sticky, &trashed, &p.Revision)
 	p.Published, p.Updated = p.Published.UTC(), p.Updated.UTC()
+	if trashed.Valid {
+		p.Trashed = trashed.Time.UTC()
+	}
 	return p, err
 }
 
-// CreatePost stores a new post with its terms in one transaction and sets its ID. When autoSlug is set, p.Slug is a
-// proposal that gets a numeric suffix if taken; otherwise a taken slug is a conflict.
+// CreatePost stores a new post with its terms and its first revision (by its author) in one transaction, and sets
+// its ID and Revision. When autoSlug is set, p.Slug is a proposal that gets a numeric suffix if taken; otherwise a
+// taken slug is a conflict.
 func (s *Store) CreatePost(ctx context.Context, p *blog.Post, terms blog.PostTerms, autoSlug bool) error {
 	p.Published, p.Updated = dbTime(p.Published), dbTime(p.Updated)
 	proposal := p.Slug
@@ -50,7 +58,10 @@ func (s *Store) CreatePost(ctx context.Context, p *blog.Post, terms blog.PostTer
 		if err != nil {
 			return fmt.Errorf("create post %q: %w", p.Slug, err)
 		}
-		return setTerms(ctx, tx, p.ID, terms)
+		if err := setTerms(ctx, tx, p.ID, terms); err != nil {
+			return err
+		}
+		return addRevision(ctx, tx, p, p.AuthorID)
 	})
 }
 
@@ -67,10 +78,20 @@ func slugFree(ctx context.Context, tx *sql.Tx, slug string, id int64) error {
 	return blog.Errorf(blog.ECONFLICT, "the slug %q is already used by post %d", slug, other)
 }
 
-// UpdatePost saves a changed post and replaces its terms. When the slug changes, the old one is remembered so that
-// the old URL keeps answering with a redirect.
+// UpdatePost saves a changed post as its author, without checking what it was changed from: EditPost for the
+// operator's tools.
 func (s *Store) UpdatePost(ctx context.Context, p *blog.Post, terms blog.PostTerms) error {
+	return s.EditPost(ctx, p, terms, blog.Edit{})
+}
+
+// EditPost saves a changed post, replaces its terms, records a revision by e.By (or the author) and drops that
+// user's autosave, in one transaction. When e.Base is set and the post has a later revision, nothing is saved and
+// the error is blog.ErrPostChanged. When the slug changes, the old one is remembered so that the old URL keeps
+// answering with a redirect. The trash is left as it is.
+func (s *Store) EditPost(ctx context.Context, p *blog.Post, terms blog.PostTerms, e blog.Edit) error {
 	p.Published, p.Updated = dbTime(p.Published), dbTime(p.Updated)
+	// The naming lock also makes saves of one post take turns on PostgreSQL, so that two of them never both pass
+	// the revision check; SQLite has one writer already.
 	return s.inNamingTx(ctx, func(tx *sql.Tx) error {
 		var oldSlug string
 		err := tx.QueryRowContext(ctx, `SELECT slug FROM posts WHERE id = $1`, p.ID).Scan(&oldSlug)
@@ -79,6 +100,22 @@ func (s *Store) UpdatePost(ctx context.Context, p *blog.Post, terms blog.PostTer
 		}
 		if err != nil {
 			return fmt.Errorf("update post %d: %w", p.ID, err)
+		}
+		if e.Base != 0 {
+			latest, err := latestRevision(ctx, tx, p.ID)
+			if err != nil {
+				return err
+			}
+			if latest != e.Base {
+				return fmt.Errorf("update post %d from revision %d, now at %d: %w", p.ID, e.Base, latest, blog.ErrPostChanged)
+			}
+		}
+		if e.AutoSlug && p.Slug != oldSlug {
+			slug, err := freeSlug(ctx, tx, fmt.Sprintf(`SELECT EXISTS (SELECT 1 FROM posts WHERE slug = $1 AND id <> %d)`, p.ID), p.Slug)
+			if err != nil {
+				return fmt.Errorf("update post %d: %w", p.ID, err)
+			}
+			p.Slug = slug
 		}
 		if oldSlug != p.Slug {
 			if err := slugFree(ctx, tx, p.Slug, p.ID); err != nil {
@@ -103,7 +140,20 @@ func (s *Store) UpdatePost(ctx context.Context, p *blog.Post, terms blog.PostTer
 		if _, err := tx.ExecContext(ctx, `DELETE FROM post_terms WHERE post_id = $1`, p.ID); err != nil {
 			return fmt.Errorf("update post %d: %w", p.ID, err)
 		}
-		return setTerms(ctx, tx, p.ID, terms)
+		if err := setTerms(ctx, tx, p.ID, terms); err != nil {
+			return err
+		}
+		by := e.By
+		if by == 0 {
+			by = p.AuthorID
+		}
+		if err := addRevision(ctx, tx, p, by); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM post_autosaves WHERE post_id = $1 AND user_id = $2`, p.ID, by); err != nil {
+			return fmt.Errorf("update post %d: drop the autosave: %w", p.ID, err)
+		}
+		return nil
 	})
 }
 
@@ -127,6 +177,27 @@ func setTerms(ctx context.Context, tx *sql.Tx, postID int64, terms blog.PostTerm
 		if _, err := tx.ExecContext(ctx, `INSERT INTO post_terms (post_id, term_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`,
 			postID, id); err != nil {
 			return fmt.Errorf("file post %d under term %d: %w", postID, id, err)
+		}
+	}
+	for taxonomy, ids := range map[blog.Taxonomy][]int64{blog.Category: terms.CategoryIDs, blog.Tag: terms.TagIDs} {
+		for _, id := range ids {
+			res, err := tx.ExecContext(ctx, `INSERT INTO post_terms (post_id, term_id)
+				SELECT $1, id FROM terms WHERE id = $2 AND taxonomy = $3 ON CONFLICT DO NOTHING`, postID, id, taxonomy)
+			if err != nil {
+				return fmt.Errorf("file post %d under %s %d: %w", postID, taxonomy, id, err)
+			}
+			if n, err := res.RowsAffected(); err != nil {
+				return fmt.Errorf("file post %d under %s %d: %w", postID, taxonomy, id, err)
+			} else if n == 0 {
+				var filed bool
+				if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM post_terms pt JOIN terms t ON t.id = pt.term_id
+					WHERE pt.post_id = $1 AND pt.term_id = $2 AND t.taxonomy = $3)`, postID, id, taxonomy).Scan(&filed); err != nil {
+					return fmt.Errorf("file post %d under %s %d: %w", postID, taxonomy, id, err)
+				}
+				if !filed {
+					return blog.Errorf(blog.EINVALID, "there is no %s %d", taxonomy, id)
+				}
+			}
 		}
 	}
 	return nil
@@ -163,17 +234,15 @@ func (s *Store) postWhere(ctx context.Context, cond string, arg any, what string
 	return posts[0], nil
 }
 
-// Posts lists the posts f selects, newest first, with the total number that match (for pagination).
+// Posts lists the posts f selects, in its order (newest first by default), with the total number that match (for
+// pagination).
 func (s *Store) Posts(ctx context.Context, f blog.PostFilter) ([]blog.Post, int, error) {
-	where, args := postConditions(f)
+	where, args := postConditions(f, true)
 	var total int
 	if err := s.read.QueryRowContext(ctx, `SELECT count(*) FROM posts p`+where, args...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("count posts: %w", err)
 	}
-	order := ` ORDER BY p.published_at DESC, p.id DESC`
-	if f.StickyFirst {
-		order = ` ORDER BY p.sticky DESC, p.published_at DESC, p.id DESC`
-	}
+	order := postOrder(f)
 	limit := ""
 	if f.Limit > 0 {
 		limit = fmt.Sprintf(" LIMIT %d OFFSET %d", f.Limit, max(f.Offset, 0))
@@ -197,7 +266,29 @@ func (s *Store) Posts(ctx context.Context, f blog.PostFilter) ([]blog.Post, int,
 	return posts, total, s.loadTerms(ctx, posts)
 }
 
-func postConditions(f blog.PostFilter) (string, []any) {
+// postOrder is the ORDER BY of a list; the ID breaks ties in the same direction, so that pages are stable.
+func postOrder(f blog.PostFilter) string {
+	col := "p.published_at"
+	switch f.Sort {
+	case blog.SortByTitle:
+		col = "lower(p.title)"
+	case blog.SortByModified:
+		col = "p.updated_at"
+	}
+	dir := " DESC"
+	if f.Ascending {
+		dir = " ASC"
+	}
+	order := " ORDER BY " + col + dir + ", p.id" + dir
+	if f.StickyFirst {
+		order = " ORDER BY p.sticky DESC, " + col + dir + ", p.id" + dir
+	}
+	return order
+}
+
+// postConditions is the WHERE clause of f; withTrash adds the condition on the trash (out of it, or in it when
+// f.Trash is set).
+func postConditions(f blog.PostFilter, withTrash bool) (string, []any) {
 	var conds []string
 	var args []any
 	arg := func(v any) string {
@@ -206,6 +297,18 @@ func postConditions(f blog.PostFilter) (string, []any) {
 	}
 	if f.Type != "" {
 		conds = append(conds, "p.type = "+arg(f.Type))
+	}
+	switch {
+	case !f.PublicAt.IsZero():
+		conds = append(conds, "p.trashed_at IS NULL")
+	case !withTrash:
+	case f.Trash:
+		conds = append(conds, "p.trashed_at IS NOT NULL")
+	default:
+		conds = append(conds, "p.trashed_at IS NULL")
+	}
+	if f.Search != "" {
+		conds = append(conds, "lower(p.title) LIKE "+arg("%"+likeEscaper.Replace(strings.ToLower(f.Search))+"%")+` ESCAPE '\'`)
 	}
 	if !f.PublicAt.IsZero() {
 		conds = append(conds, "(p.status = 'publish' OR (p.status = 'future' AND p.published_at <= "+arg(dbTime(f.PublicAt))+"))")
@@ -285,6 +388,97 @@ func (s *Store) loadTerms(ctx context.Context, posts []blog.Post) error {
 	}
 	if err := rows.Err(); err != nil {
 		return fmt.Errorf("load terms: %w", err)
+	}
+	return nil
+}
+
+// PostCounts counts the posts f selects by status, leaving f's statuses aside, for the tabs of the admin list: the
+// posts out of the trash under their status, and those in it under "trash".
+func (s *Store) PostCounts(ctx context.Context, f blog.PostFilter) (map[string]int, error) {
+	f.Statuses = nil
+	where, args := postConditions(f, false)
+	rows, err := s.read.QueryContext(ctx, `SELECT p.status, p.trashed_at IS NOT NULL, count(*) FROM posts p`+where+`
+		GROUP BY p.status, p.trashed_at IS NOT NULL`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("count posts: %w", err)
+	}
+	defer rows.Close()
+	counts := map[string]int{}
+	for rows.Next() {
+		var status string
+		var trashed bool
+		var n int
+		if err := rows.Scan(&status, &trashed, &n); err != nil {
+			return nil, fmt.Errorf("count posts: %w", err)
+		}
+		if trashed {
+			status = "trash"
+		}
+		counts[status] += n
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("count posts: %w", err)
+	}
+	return counts, nil
+}
+
+// TrashPost moves a post to the trash, where readers never see it, keeping its status for a restore. A post
+// already there stays as it was.
+func (s *Store) TrashPost(ctx context.Context, id int64) error {
+	return s.setTrashed(ctx, id, sql.NullTime{Time: s.now(), Valid: true})
+}
+
+// RestorePost takes a post out of the trash, with the status it had.
+func (s *Store) RestorePost(ctx context.Context, id int64) error {
+	return s.setTrashed(ctx, id, sql.NullTime{})
+}
+
+func (s *Store) setTrashed(ctx context.Context, id int64, at sql.NullTime) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		q, args := `UPDATE posts SET trashed_at = NULL WHERE id = $1 AND trashed_at IS NOT NULL`, []any{id}
+		if at.Valid {
+			q, args = `UPDATE posts SET trashed_at = $2 WHERE id = $1 AND trashed_at IS NULL`, []any{id, at.Time}
+		}
+		res, err := tx.ExecContext(ctx, q, args...)
+		if err != nil {
+			return fmt.Errorf("move post %d to or from the trash: %w", id, err)
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return fmt.Errorf("move post %d to or from the trash: %w", id, err)
+		} else if n == 0 {
+			return postExists(ctx, tx, id)
+		}
+		return nil
+	})
+}
+
+// DeletePost deletes a post in the trash for good, with its comments, revisions and old slugs. A post out of the
+// trash is refused: deleting is the second step, after trashing.
+func (s *Store) DeletePost(ctx context.Context, id int64) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `DELETE FROM posts WHERE id = $1 AND trashed_at IS NOT NULL`, id)
+		if err != nil {
+			return fmt.Errorf("delete post %d: %w", id, err)
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return fmt.Errorf("delete post %d: %w", id, err)
+		} else if n == 0 {
+			if err := postExists(ctx, tx, id); err != nil {
+				return err
+			}
+			return blog.Errorf(blog.EINVALID, "post %d is not in the trash: move it there before deleting it", id)
+		}
+		return nil
+	})
+}
+
+func postExists(ctx context.Context, tx *sql.Tx, id int64) error {
+	var exists bool
+	if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM posts WHERE id = $1)`, id).Scan(&exists); err != nil {
+		return fmt.Errorf("find post %d: %w", id, err)
+	}
+	if !exists {
+		return blog.Errorf(blog.ENOTFOUND, "there is no post %d", id)
 	}
 	return nil
 }

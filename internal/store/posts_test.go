@@ -91,8 +91,8 @@ func TestCreatePostRoundTrip(t *testing.T) {
 		if err := s.CreatePost(ctx, &p, terms, false); err != nil {
 			t.Fatalf("CreatePost() error: %v", err)
 		}
-		if p.ID == 0 {
-			t.Fatalf("CreatePost() left ID = 0")
+		if p.ID == 0 || p.Revision == 0 {
+			t.Fatalf("CreatePost() left ID = %d, Revision = %d; want both set", p.ID, p.Revision)
 		}
 		politics, err := s.TermBySlug(ctx, blog.Category, "politics")
 		if err != nil {
@@ -100,7 +100,7 @@ func TestCreatePostRoundTrip(t *testing.T) {
 		}
 
 		want := in
-		want.ID = p.ID
+		want.ID, want.Revision = p.ID, p.Revision
 		want.Published = time.Date(2024, 5, 17, 10, 0, 0, 0, time.UTC)
 		want.Updated = time.Date(2024, 5, 18, 9, 30, 15, 0, time.UTC)
 		want.Author = blog.Author{Name: "Ann Lee", Slug: "ann-lee"}

@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -161,5 +162,198 @@ func TestTermsReusedBeyondASCII(t *testing.T) {
 				t.Errorf("tags %q and %q = %q and %q; want one tag", names[0], names[1], one.Tags[0].Slug, two.Tags[0].Slug)
 			}
 		}
+	})
+}
+
+// termsByPath lists a taxonomy's terms as "path (posts)", the way the admin screen shows them.
+func termsByPath(t *testing.T, s *store.Store, tax blog.Taxonomy) []string {
+	t.Helper()
+	terms, counts, err := s.Terms(t.Context(), tax)
+	if err != nil {
+		t.Fatalf("Terms(%s) error: %v", tax, err)
+	}
+	var out []string
+	for _, term := range terms {
+		out = append(out, fmt.Sprintf("%s (%d)", term.Path, counts[term.ID]))
+	}
+	return out
+}
+
+func termID(t *testing.T, s *store.Store, tax blog.Taxonomy, slug string) int64 {
+	t.Helper()
+	term, err := s.TermBySlug(t.Context(), tax, slug)
+	if err != nil {
+		t.Fatalf("TermBySlug(%s, %q) error: %v", tax, slug, err)
+	}
+	return term.ID
+}
+
+func TestTermsWithCounts(t *testing.T) {
+	forEachEngine(t, func(t *testing.T) {
+		s := newStore(t)
+		ann := createUser(t, s, "Ann", blog.RoleAuthor)
+		fileUnder(t, s, ann.ID, "One", [][]string{{"Arts", "Music"}, {"Arts-and-Crafts"}}, []string{"Go", "Web"})
+		fileUnder(t, s, ann.ID, "Two", [][]string{{"Arts"}}, []string{"go"})
+		if err := s.CreateTerm(t.Context(), &blog.Term{Taxonomy: blog.Tag, Name: "Unused"}); err != nil {
+			t.Fatal(err)
+		}
+		// Children follow their parent, even when a sibling's slug sorts between them as text.
+		if diff := cmp.Diff([]string{"arts (1)", "arts/music (1)", "arts-and-crafts (1)"}, termsByPath(t, s, blog.Category)); diff != "" {
+			t.Errorf("Terms(category) mismatch (-want +got):\n%s", diff)
+		}
+		if diff := cmp.Diff([]string{"go (2)", "unused (0)", "web (1)"}, termsByPath(t, s, blog.Tag)); diff != "" {
+			t.Errorf("Terms(tag) mismatch (-want +got):\n%s", diff)
+		}
+	})
+}
+
+func TestCreateTerm(t *testing.T) {
+	forEachEngine(t, func(t *testing.T) {
+		s := newStore(t)
+		ctx := t.Context()
+		arts := blog.Term{Taxonomy: blog.Category, Name: " Arts "}
+		if err := s.CreateTerm(ctx, &arts); err != nil {
+			t.Fatalf("CreateTerm(Arts) error: %v", err)
+		}
+		if arts.ID == 0 || arts.Name != "Arts" || arts.Slug != "arts" || arts.Path != "arts" {
+			t.Errorf("CreateTerm(Arts) = %+v; want an ID, the name trimmed and the slug made from it", arts)
+		}
+		music := blog.Term{Taxonomy: blog.Category, Name: "Music", Slug: "sound", ParentID: arts.ID}
+		if err := s.CreateTerm(ctx, &music); err != nil {
+			t.Fatalf("CreateTerm(Music) error: %v", err)
+		}
+		if music.Path != "arts/sound" {
+			t.Errorf("CreateTerm(Music under Arts, slug sound).Path = %q; want arts/sound", music.Path)
+		}
+		// A name taken elsewhere in the tree gets a free slug; a typed slug must be free and valid.
+		local := blog.Term{Taxonomy: blog.Category, Name: "Arts", ParentID: music.ID}
+		if err := s.CreateTerm(ctx, &local); err != nil || local.Slug != "arts-2" {
+			t.Errorf("CreateTerm(Arts under Music) = %+v, %v; want slug arts-2", local, err)
+		}
+		for _, tt := range []struct {
+			term blog.Term
+			code string
+		}{
+			{blog.Term{Taxonomy: blog.Category, Name: "ARTS"}, blog.ECONFLICT},                // the same name at the same place
+			{blog.Term{Taxonomy: blog.Category, Name: "Other", Slug: "arts"}, blog.ECONFLICT}, // a slug in use
+			{blog.Term{Taxonomy: blog.Category, Name: "Other", Slug: "Not A Slug"}, blog.EINVALID},
+			{blog.Term{Taxonomy: blog.Category, Name: "Other", Slug: "admin"}, blog.EINVALID},
+			{blog.Term{Taxonomy: blog.Category, Name: "A/B"}, blog.EINVALID},
+			{blog.Term{Taxonomy: blog.Category, Name: "  "}, blog.EINVALID},
+			{blog.Term{Taxonomy: blog.Category, Name: "!!!"}, blog.EINVALID},
+			{blog.Term{Taxonomy: blog.Category, Name: "Orphan", ParentID: 999}, blog.EINVALID},
+			{blog.Term{Taxonomy: blog.Tag, Name: ""}, blog.EINVALID},
+			{blog.Term{Taxonomy: blog.Tag, Name: "Child", ParentID: arts.ID}, blog.EINVALID},
+			{blog.Term{Taxonomy: "colour", Name: "Red"}, blog.EINVALID},
+		} {
+			term := tt.term
+			wantCode(t, fmt.Sprintf("CreateTerm(%+v)", tt.term), s.CreateTerm(ctx, &term), tt.code)
+		}
+		// The same name as a category is fine for a tag: they are different taxonomies.
+		if err := s.CreateTerm(ctx, &blog.Term{Taxonomy: blog.Tag, Name: "Arts"}); err != nil {
+			t.Errorf("CreateTerm(tag Arts) error: %v", err)
+		}
+	})
+}
+
+func TestUpdateTerm(t *testing.T) {
+	forEachEngine(t, func(t *testing.T) {
+		s := newStore(t)
+		ctx := t.Context()
+		ann := createUser(t, s, "Ann", blog.RoleAuthor)
+		post := fileUnder(t, s, ann.ID, "One", [][]string{{"Politics", "Elections", "Local"}}, []string{"Go"})
+		politics, elections, local := termID(t, s, blog.Category, "politics"), termID(t, s, blog.Category, "elections"), termID(t, s, blog.Category, "local")
+
+		// Rename and re-slug: the old slug still finds the term, whose Slug says where it is now.
+		if err := s.UpdateTerm(ctx, blog.Term{ID: politics, Taxonomy: blog.Category, Name: "Civic Life", Slug: "civics"}); err != nil {
+			t.Fatalf("UpdateTerm(politics) error: %v", err)
+		}
+		got, err := s.TermBySlug(ctx, blog.Category, "politics")
+		if err != nil || got.ID != politics || got.Slug != "civics" || got.Path != "civics" || got.Name != "Civic Life" {
+			t.Errorf("TermBySlug(old slug politics) = %+v, %v; want the renamed category", got, err)
+		}
+		if p, err := s.Post(ctx, post.ID); err != nil || p.Categories[0].Path != "civics/elections/local" {
+			t.Errorf("after renaming, the post's category = %v, %v; want civics/elections/local", termPaths(p.Categories), err)
+		}
+
+		// Move a category: its subtree follows; moving under itself or a descendant is refused.
+		wantCode(t, "UpdateTerm(politics under local)", s.UpdateTerm(ctx, blog.Term{ID: politics, Taxonomy: blog.Category, Name: "Civic Life", Slug: "civics", ParentID: local}), blog.EINVALID)
+		wantCode(t, "UpdateTerm(politics under itself)", s.UpdateTerm(ctx, blog.Term{ID: politics, Taxonomy: blog.Category, Name: "Civic Life", Slug: "civics", ParentID: politics}), blog.EINVALID)
+		if err := s.UpdateTerm(ctx, blog.Term{ID: elections, Taxonomy: blog.Category, Name: "Elections", Slug: "elections"}); err != nil {
+			t.Fatalf("UpdateTerm(elections to the top) error: %v", err)
+		}
+		if diff := cmp.Diff([]string{"civics (0)", "elections (0)", "elections/local (1)"}, termsByPath(t, s, blog.Category)); diff != "" {
+			t.Errorf("after moving elections (-want +got):\n%s", diff)
+		}
+
+		// A slug in use is a conflict; an empty slug is made from the name.
+		wantCode(t, "UpdateTerm(slug of another)", s.UpdateTerm(ctx, blog.Term{ID: local, Taxonomy: blog.Category, Name: "Local", Slug: "elections", ParentID: elections}), blog.ECONFLICT)
+		wantCode(t, "UpdateTerm(tag into category)", s.UpdateTerm(ctx, blog.Term{ID: termID(t, s, blog.Tag, "go"), Taxonomy: blog.Category, Name: "Go"}), blog.EINVALID)
+		wantCode(t, "UpdateTerm(nothing)", s.UpdateTerm(ctx, blog.Term{ID: 999, Taxonomy: blog.Tag, Name: "Go"}), blog.ENOTFOUND)
+		if err := s.UpdateTerm(ctx, blog.Term{ID: termID(t, s, blog.Tag, "go"), Taxonomy: blog.Tag, Name: "Golang"}); err != nil {
+			t.Fatal(err)
+		}
+		if got, err := s.TermBySlug(ctx, blog.Tag, "go"); err != nil || got.Slug != "golang" {
+			t.Errorf("TermBySlug(tag go) after renaming to Golang = %+v, %v; want slug golang", got, err)
+		}
+
+		// A new term may take a slug that an old one gave up; it then wins over the redirect.
+		pol := blog.Term{Taxonomy: blog.Category, Name: "Politics"}
+		if err := s.CreateTerm(ctx, &pol); err != nil || pol.Slug != "politics" {
+			t.Fatalf("CreateTerm(Politics) = %+v, %v", pol, err)
+		}
+		if got, err := s.TermBySlug(ctx, blog.Category, "politics"); err != nil || got.ID != pol.ID {
+			t.Errorf("TermBySlug(politics) = %+v, %v; want the new category", got, err)
+		}
+		// Going back to an old slug drops it from the old ones.
+		if err := s.UpdateTerm(ctx, blog.Term{ID: termID(t, s, blog.Tag, "golang"), Taxonomy: blog.Tag, Name: "Go", Slug: "go"}); err != nil {
+			t.Fatal(err)
+		}
+		for _, slug := range []string{"go", "golang"} {
+			if got, err := s.TermBySlug(ctx, blog.Tag, slug); err != nil || got.Slug != "go" {
+				t.Errorf("TermBySlug(tag %s) = %+v, %v; want slug go", slug, got, err)
+			}
+		}
+	})
+}
+
+func TestDeleteTerm(t *testing.T) {
+	forEachEngine(t, func(t *testing.T) {
+		s, db := newStoreDB(t)
+		ctx := t.Context()
+		ann := createUser(t, s, "Ann", blog.RoleAuthor)
+		post := fileUnder(t, s, ann.ID, "One", [][]string{{"Arts", "Music", "Jazz"}, {"Arts", "Film"}}, []string{"Go"})
+		music := termID(t, s, blog.Category, "music")
+		if err := s.UpdateTerm(ctx, blog.Term{ID: music, Taxonomy: blog.Category, Name: "Music", Slug: "sound", ParentID: termID(t, s, blog.Category, "arts")}); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.DeleteTerm(ctx, music); err != nil {
+			t.Fatalf("DeleteTerm(music) error: %v", err)
+		}
+		// Jazz moves up to Arts; the post stays, filed under what is left.
+		if diff := cmp.Diff([]string{"arts (0)", "arts/film (1)", "arts/jazz (1)"}, termsByPath(t, s, blog.Category)); diff != "" {
+			t.Errorf("after deleting music (-want +got):\n%s", diff)
+		}
+		p, err := s.Post(ctx, post.ID)
+		if err != nil {
+			t.Fatalf("Post(%d) after deleting a category: %v", post.ID, err)
+		}
+		if diff := cmp.Diff([]string{"arts/film", "arts/jazz"}, termPaths(p.Categories)); diff != "" {
+			t.Errorf("the post's categories (-want +got):\n%s", diff)
+		}
+		for _, slug := range []string{"music", "sound"} {
+			_, err := s.TermBySlug(ctx, blog.Category, slug)
+			wantCode(t, "TermBySlug("+slug+") after deleting it", err, blog.ENOTFOUND)
+		}
+		if n := count(t, db, "term_old_slugs"); n != 0 {
+			t.Errorf("term_old_slugs has %d rows after deleting the term; want 0", n)
+		}
+		if err := s.DeleteTerm(ctx, termID(t, s, blog.Tag, "go")); err != nil {
+			t.Fatal(err)
+		}
+		if p, err := s.Post(ctx, post.ID); err != nil || len(p.Tags) != 0 {
+			t.Errorf("the post's tags after deleting Go = %v, %v; want none", termNames(p.Tags), err)
+		}
+		wantCode(t, "DeleteTerm(999)", s.DeleteTerm(ctx, 999), blog.ENOTFOUND)
 	})
 }

@@ -28,7 +28,7 @@ func person(t *testing.T, javascript bool) context.Context {
 	opts := []chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(path), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
 		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true), chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1200, 900),
+		chromedp.Flag("disable-sync", true), chromedp.UserDataDir(profileDir(t)), chromedp.WindowSize(1200, 900),
 	}
 	alloc, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
 	t.Cleanup(cancel)
@@ -158,4 +158,23 @@ func TestBrowserCommentJourney(t *testing.T) {
 	if len(replies) != 2 || replies[1] != "A reply, without JavaScript." {
 		t.Errorf("replies under the first comment = %q", replies)
 	}
+}
+
+// profileDir is a Chromium profile folder for one test. Chromium may still be writing to it as it exits, so removal
+// is retried for a while instead of failing the test as t.TempDir would.
+func profileDir(t *testing.T) string {
+	t.Helper()
+	dir, err := os.MkdirTemp("", "salon-chromium-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		for range 20 {
+			if os.RemoveAll(dir) == nil {
+				return
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+	})
+	return dir
 }

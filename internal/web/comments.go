@@ -109,7 +109,7 @@ func (s *Server) discussion(r *http.Request, req *request, p *blog.Post, form *f
 			ID: c.ID, Number: n.Number, Depth: n.Depth, AuthorName: c.AuthorName, AuthorURL: c.AuthorURL,
 			Avatar:    s.avatarURL(req, c.AuthorEmail),
 			Permalink: commentPagePath(base, thread.PageOf(c.ID, d.PerPage)) + "#comment-" + strconv.FormatInt(c.ID, 10),
-			Date:      newDateView(c.Created, req.loc), Timestamp: c.Created.Unix(), HTML: template.HTML(c.HTML),
+			Date:      newDateView(c.Created, req.loc, req.settings.DateFormat), Timestamp: c.Created.Unix(), HTML: template.HTML(c.HTML),
 			Pending: c.Status != blog.CommentApproved, ByPostAuthor: c.UserID != 0 && c.UserID == p.AuthorID,
 		}
 		if !cv.Pending {

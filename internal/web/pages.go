@@ -75,6 +75,9 @@ func (s *Server) public(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return err
 		}
+		if t.Slug != rt.slug {
+			return redirect(w, r, archivePath(blog.TermPath(&t), req.route))
+		}
 		return s.listing(w, r, req, listing{path: blog.TermPath(&t), heading: "Tag: " + t.Name, feedTitle: "tag " + t.Name,
 			filter: blog.PostFilter{TagID: t.ID}})
 	case routeAuthor:
@@ -313,8 +316,8 @@ func (s *Server) postView(req *request, p *blog.Post, inList bool) postView {
 		URL:          req.settings.PostPath(p),
 		IsPage:       p.Type == blog.TypePage,
 		Sticky:       p.Sticky,
-		Published:    newDateView(p.Published, req.loc),
-		Updated:      newDateView(p.Updated, req.loc),
+		Published:    newDateView(p.Published, req.loc, req.settings.DateFormat),
+		Updated:      newDateView(p.Updated, req.loc, req.settings.DateFormat),
 		WasUpdated:   p.Updated.Sub(p.Published) > time.Hour,
 		Author:       link{Name: p.Author.Name, URL: blog.AuthorPath(p.Author.Slug)},
 		HTML:         template.HTML(p.HTML),

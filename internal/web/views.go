@@ -83,6 +83,30 @@ func zeroPage(name string) any {
 		return &queuePage{}
 	case "admin/comment-edit":
 		return &commentEditPage{}
+	case "admin/terms":
+		return &termsPage{}
+	case "admin/term-edit":
+		return &termEditPage{}
+	case "admin/users":
+		return &usersPage{}
+	case "admin/user-edit":
+		return &userFormPage{}
+	case "admin/user-delete":
+		return &userDeletePage{}
+	case "admin/settings":
+		return &settingsPage{}
+	case "admin/tokens":
+		return &tokensPage{}
+	case "admin/posts":
+		return &postListPage{}
+	case "admin/post-edit":
+		return &editorPage{}
+	case "admin/post-revisions":
+		return &revisionsPage{}
+	case "admin/media":
+		return &mediaPage{}
+	case "admin/media-edit":
+		return &mediaEditPage{}
 	case "list":
 		return &listPage{}
 	case "post":
@@ -190,9 +214,15 @@ type dateView struct {
 	Text string // as readers read it
 }
 
-func newDateView(t time.Time, loc *time.Location) dateView {
+// newDateView shows t in loc, in the site's date format (a layout from blog.DateFormats) when one is given, and in
+// the default format otherwise.
+func newDateView(t time.Time, loc *time.Location, format ...string) dateView {
 	t = t.In(loc)
-	return dateView{ISO: t.Format(time.RFC3339), Text: t.Format("January 2, 2006 at 3:04 pm")}
+	layout := blog.DefaultDateFormat
+	if len(format) > 0 && format[0] != "" {
+		layout = format[0]
+	}
+	return dateView{ISO: t.Format(time.RFC3339), Text: t.Format(layout)}
 }
 
 // pager links the pages of a listing.
