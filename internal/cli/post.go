@@ -88,7 +88,7 @@ func (f postFlags) apply(env Env, fs *flag.FlagSet, d *post.Draft, all bool) err
 		d.Tags = strings.Split(*f.tags, ",")
 	}
 	if set("category") {
-		d.Categories = *f.categories
+		d.Categories, d.CategoryIDs = *f.categories, nil
 	}
 	if set("author") {
 		d.AuthorEmail = *f.author

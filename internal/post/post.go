@@ -278,8 +278,10 @@ func DraftOf(p blog.Post, authorEmail string) Draft {
 		Type: p.Type, Title: p.Title, Body: p.Body, Excerpt: p.Excerpt, Slug: p.Slug, Status: p.Status,
 		Date: p.Published, AuthorEmail: authorEmail, CommentsClosed: !p.CommentsOpen, Sticky: p.Sticky,
 	}
+	// Categories by ID, not by path: a category whose slug got a suffix (news-2) would not be found again by
+	// name and would be created twice.
 	for _, c := range p.Categories {
-		d.Categories = append(d.Categories, c.Path)
+		d.CategoryIDs = append(d.CategoryIDs, c.ID)
 	}
 	for _, t := range p.Tags {
 		d.Tags = append(d.Tags, t.Name)

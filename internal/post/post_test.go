@@ -356,3 +356,36 @@ func TestDraftsFloat(t *testing.T) {
 		t.Errorf("a taken slug = %v; want a slug error", err)
 	}
 }
+
+// An edit keeps a post's categories as they are, even one whose slug got a suffix (news-2), instead of creating
+// it again by name.
+func TestUpdateKeepsSuffixedCategory(t *testing.T) {
+	w := newWriter(t, admin)
+	ctx := context.Background()
+	if _, err := w.Create(ctx, post.Draft{Title: "One", Body: "x", Categories: []string{"Politics/News"}}); err != nil {
+		t.Fatal(err)
+	}
+	p, err := w.Create(ctx, post.Draft{Title: "Two", Body: "x", Categories: []string{"Sports/News"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p, err = w.Store.Post(ctx, p.ID); err != nil {
+		t.Fatal(err)
+	}
+	d := post.DraftOf(p, admin.Email)
+	d.Title = "Two, edited"
+	if _, err := w.Update(ctx, p.ID, d); err != nil {
+		t.Fatal(err)
+	}
+	cats, err := w.Store.(*store.Store).Categories(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cats) != 4 {
+		t.Errorf("after the edit there are %d categories; want 4 (Politics, News, Sports, News)", len(cats))
+	}
+	again, err := w.Store.Post(ctx, p.ID)
+	if err != nil || len(again.Categories) != 1 || again.Categories[0].Path != "sports/news-2" {
+		t.Errorf("the edited post's categories = %+v, %v", again.Categories, err)
+	}
+}
