@@ -11,6 +11,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"github.com/salon-blog/salon/internal/blog"
@@ -213,4 +214,18 @@ func table(w io.Writer, header []string, rows [][]string) {
 		}
 		fmt.Fprintln(w, strings.TrimRight(b.String(), " "))
 	}
+}
+
+// leadingID parses the command line of a command that takes an ID first and flags after it ("post edit 12
+// --title T"), as people type it.
+func leadingID(env Env, fs *flag.FlagSet, args []string, noun, example string) (int64, error) {
+	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
+		fmt.Fprintf(env.Stderr, "%s: the %s's ID comes first, as in: %s\n", fs.Name(), noun, example)
+		return 0, errUsage
+	}
+	id, err := strconv.ParseInt(args[0], 10, 64)
+	if err != nil || id <= 0 {
+		return 0, blog.Errorf(blog.EINVALID, "%q is not a %s ID: run `salon %s list` to see them", args[0], noun, noun)
+	}
+	return id, parse(fs, args[1:], 0)
 }

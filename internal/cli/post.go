@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -185,15 +184,8 @@ func postEdit(ctx context.Context, env Env, args []string) (err error) {
 	fs := flagSet(env, "post edit", "post edit ID [flags of post add: only those given change]")
 	db := databaseFlags(fs, env)
 	pf := definePostFlags(fs)
-	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
-		fmt.Fprintln(env.Stderr, "salon post edit: the post's ID comes first, as in: salon post edit 12 --title \"New title\"")
-		return errUsage
-	}
-	id, perr := strconv.ParseInt(args[0], 10, 64)
-	if perr != nil || id <= 0 {
-		return blog.Errorf(blog.EINVALID, "%q is not a post ID: run `salon post list` to see them", args[0])
-	}
-	if err := parse(fs, args[1:], 0); err != nil {
+	id, err := leadingID(env, fs, args, "post", `salon post edit 12 --title "New title"`)
+	if err != nil {
 		return err
 	}
 	st, err := db.open(ctx)

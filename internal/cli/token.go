@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/salon-blog/salon/internal/blog"
@@ -118,15 +117,8 @@ func tokenList(ctx context.Context, env Env, args []string) (err error) {
 func tokenRevoke(ctx context.Context, env Env, args []string) (err error) {
 	fs := flagSet(env, "token revoke", "token revoke ID")
 	db := databaseFlags(fs, env)
-	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
-		fmt.Fprintln(env.Stderr, "salon token revoke: the token's ID comes first, as in: salon token revoke 3 (see salon token list)")
-		return errUsage
-	}
-	id, perr := strconv.ParseInt(args[0], 10, 64)
-	if perr != nil || id <= 0 {
-		return blog.Errorf(blog.EINVALID, "%q is not a token ID: run `salon token list` to see them", args[0])
-	}
-	if err := parse(fs, args[1:], 0); err != nil {
+	id, err := leadingID(env, fs, args, "token", "salon token revoke 3")
+	if err != nil {
 		return err
 	}
 	st, err := db.open(ctx)
