@@ -122,7 +122,7 @@ type Item struct {
 	Height   int
 	Alt      string // the image's text alternative
 	Caption  string
-	Uploader int64 // the user who uploaded it; 0 once that user is deleted
+	Uploader int64 // the user who uploaded it, or who took over their work when they were deleted
 	Uploaded time.Time
 	Variants []Variant // narrowest first; none for a PDF, an animated image, or an image 300 pixels wide or less
 }

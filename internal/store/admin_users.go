@@ -128,6 +128,9 @@ func (s *Store) DeleteUser(ctx context.Context, id, heir int64) error {
 		if _, err := tx.ExecContext(ctx, `UPDATE posts SET author_id = $1 WHERE author_id = $2`, heir, id); err != nil {
 			return fmt.Errorf("delete user %d: give their posts to user %d: %w", id, heir, err)
 		}
+		if _, err := tx.ExecContext(ctx, `UPDATE media SET uploader_id = $1 WHERE uploader_id = $2`, heir, id); err != nil {
+			return fmt.Errorf("delete user %d: give their media to user %d: %w", id, heir, err)
+		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM users WHERE id = $1`, id); err != nil {
 			return fmt.Errorf("delete user %d: %w", id, err)
 		}

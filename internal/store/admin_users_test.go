@@ -137,6 +137,10 @@ func TestDeleteUser(t *testing.T) {
 			t.Fatal(err)
 		}
 		startSession(t, s, "bob", bob.ID)
+		upload := photo("bobs-photo", bob.ID)
+		if err := s.CreateMedia(ctx, &upload); err != nil {
+			t.Fatal(err)
+		}
 
 		wantCode(t, "DeleteUser(Bob, to himself)", s.DeleteUser(ctx, bob.ID, bob.ID), blog.EINVALID)
 		wantCode(t, "DeleteUser(Bob, to nobody)", s.DeleteUser(ctx, bob.ID, 999), blog.EINVALID)
@@ -156,6 +160,9 @@ func TestDeleteUser(t *testing.T) {
 		}
 		if got, err := s.Comment(ctx, c.ID); err != nil || got.UserID != 0 || got.AuthorName != "Bob" {
 			t.Errorf("Comment(%d) after deleting its writer = %+v, %v; want kept, without its account", c.ID, got, err)
+		}
+		if got, err := s.Media(ctx, upload.ID); err != nil || got.Uploader != ann.ID {
+			t.Errorf("Media(%d) after deleting its uploader = uploader %d, %v; want Ann (%d)", upload.ID, got.Uploader, err, ann.ID)
 		}
 		if signedIn(t, s, "bob") || count(t, db, "sessions") != 0 {
 			t.Error("Bob's session outlived him")
