@@ -64,7 +64,7 @@ func postItem(req *request, p *blog.Post) feed.Item {
 		Published:    p.Published.In(req.loc),
 		Updated:      p.Updated.In(req.loc),
 		Summary:      p.Excerpt,
-		Content:      p.HTML,
+		Content:      string(markup.Absolute(template.HTML(p.HTML), link)),
 		CommentsURL:  link + "#comments",
 		CommentCount: p.CommentCount,
 	}
@@ -139,7 +139,7 @@ func commentItem(req *request, c *blog.CommentInContext) feed.Item {
 		Published: c.Created.In(req.loc),
 		Updated:   c.Updated.In(req.loc),
 		Summary:   markup.Excerpt(template.HTML(c.HTML), 55),
-		Content:   c.HTML,
+		Content:   string(markup.Absolute(template.HTML(c.HTML), req.base+req.settings.PostPath(&c.Post))),
 		InReplyTo: &feed.Reply{Ref: req.base + "/?p=" + strconv.FormatInt(c.PostID, 10), Href: req.base + req.settings.PostPath(&c.Post)},
 	}
 	if c.ParentID != 0 {

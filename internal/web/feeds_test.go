@@ -9,6 +9,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/salon-blog/salon/internal/feed"
+	"github.com/salon-blog/salon/internal/post"
 )
 
 type rssDoc struct {
@@ -169,6 +170,23 @@ func TestFeedAutodiscovery(t *testing.T) {
 		}
 		if diff := cmp.Diff(want, got); diff != "" {
 			t.Errorf("%s feeds (-want +got):\n%s", path, diff)
+		}
+	}
+}
+
+// Feed readers show content away from the site: relative links and images in it are made absolute.
+func TestFeedLinksAbsolute(t *testing.T) {
+	s := newSite(t, map[string]string{"url": "https://blog.example"}, nil)
+	s.add(t, post.Draft{Title: "Links", Body: "See [about](/about/) and a note[^1].\n\n![Boat](/media/2024/05/boat.jpg)\n\n[^1]: The note.", Date: start.Add(-time.Hour)})
+	for _, path := range []string{"/feed/", "/feed/atom/"} {
+		body := s.get(t, path).body
+		for _, want := range []string{`https://blog.example/about/`, `https://blog.example/media/2024/05/boat.jpg`, `https://blog.example/`} {
+			if !strings.Contains(body, want) {
+				t.Errorf("%s lacks %s", path, want)
+			}
+		}
+		if strings.Contains(body, `href=&#34;/about/`) || strings.Contains(body, `href=&#34;#fn`) {
+			t.Errorf("%s keeps relative links", path)
 		}
 	}
 }
