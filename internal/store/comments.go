@@ -118,7 +118,7 @@ func (s *Store) Comments(ctx context.Context, f blog.CommentFilter) ([]blog.Comm
 		conds = append(conds, "p.author_id = "+arg(f.PostAuthorID))
 	}
 	if !f.PublicAt.IsZero() {
-		conds = append(conds, "p.trashed_at IS NULL AND (p.status = 'publish' OR (p.status = 'future' AND p.published_at <= "+arg(dbTime(f.PublicAt))+"))")
+		conds = append(conds, publicPost(arg(dbTime(f.PublicAt))))
 	}
 	if f.Search != "" {
 		like := arg("%" + likeEscaper.Replace(strings.ToLower(f.Search)) + "%")

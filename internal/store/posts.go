@@ -288,6 +288,13 @@ func postOrder(f blog.PostFilter) string {
 
 // postConditions is the WHERE clause of f; withTrash adds the condition on the trash (out of it, or in it when
 // f.Trash is set).
+// publicPost is the SQL of blog.Post.IsPublic for the posts table aliased p, at the instant in the placeholder
+// now: not trashed, and published or scheduled for a moment that has come. Every query of what readers may see
+// goes through it, so the rule lives in one place.
+func publicPost(now string) string {
+	return "(p.trashed_at IS NULL AND (p.status = 'publish' OR (p.status = 'future' AND p.published_at <= " + now + ")))"
+}
+
 func postConditions(f blog.PostFilter, withTrash bool) (string, []any) {
 	var conds []string
 	var args []any
@@ -311,7 +318,7 @@ func postConditions(f blog.PostFilter, withTrash bool) (string, []any) {
 		conds = append(conds, "lower(p.title) LIKE "+arg("%"+likeEscaper.Replace(strings.ToLower(f.Search))+"%")+` ESCAPE '\'`)
 	}
 	if !f.PublicAt.IsZero() {
-		conds = append(conds, "(p.status = 'publish' OR (p.status = 'future' AND p.published_at <= "+arg(dbTime(f.PublicAt))+"))")
+		conds = append(conds, publicPost(arg(dbTime(f.PublicAt))))
 	}
 	if len(f.Statuses) > 0 {
 		var ps []string
