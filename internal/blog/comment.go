@@ -44,6 +44,7 @@ type Comment struct {
 	UserAgent   string
 	UserID      int64  // set when a signed-in user wrote it
 	Body        string // what the reader typed
+	Format      Format // what Body is written in; "" means Markdown
 	HTML        string // Body rendered and sanitized
 	Status      CommentStatus
 	Created     time.Time

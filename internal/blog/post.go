@@ -65,6 +65,7 @@ type Post struct {
 	Title        string
 	Slug         string
 	Body         string
+	Format       Format // what Body is written in; "" means Markdown
 	HTML         string // sanitized HTML of the whole body
 	Summary      string // sanitized HTML of the part before the "read more" marker; "" when there is none
 	Excerpt      string // optional hand-written plain-text excerpt

@@ -49,6 +49,8 @@ func commands() []command {
 		{"settings", "show and change site settings (settings, settings set KEY VALUE)", settings},
 		{"comment", "list and moderate comments (comment list, comment approve|unapprove|spam|trash|restore ID…)", commentCmd},
 		{"token", "create, list and revoke API tokens (token create --user EMAIL --name N)", tokenCmd},
+		{"import", "bring in a WordPress or Disqus export (import wordpress FILE.xml, import disqus FILE.xml)", importCmd},
+		{"export", "write the site out as a WordPress export (export wordpress > FILE.xml)", exportCmd},
 	}
 }
 

@@ -51,7 +51,7 @@ func serve(ctx context.Context, env Env, args []string) (err error) {
 	if len(applied) > 0 {
 		logger.Info("migrated the database", "versions", applied)
 	}
-	site, err := web.New(ctx, web.Config{Store: st, Logger: logger, Proxies: trusted, Unavailable: store.IsUnavailable,
+	site, err := web.New(ctx, web.Config{Store: st, Logger: logger, Proxies: trusted, Unavailable: store.IsUnavailable, Transfers: transfers(st),
 		MediaDir: filepath.Join(*db.data, "media")})
 	if err != nil {
 		return err

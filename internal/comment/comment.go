@@ -108,7 +108,7 @@ func (w *Workflow) Submit(ctx context.Context, sub Submission, d blog.Discussion
 	})
 	c := blog.Comment{
 		PostID: sub.Post.ID, ParentID: in.ParentID, AuthorName: in.Name, AuthorEmail: in.Email, AuthorURL: in.URL,
-		AuthorIP: sub.IP, UserAgent: truncate(sub.UserAgent, 255), Body: in.Body, HTML: string(html),
+		AuthorIP: sub.IP, UserAgent: truncate(sub.UserAgent, 255), Body: in.Body, Format: blog.FormatMarkdown, HTML: string(html),
 		Status: decision.Status, Moderation: decision.Explain(), Created: now,
 	}
 	if sub.User != nil {
@@ -156,7 +156,7 @@ func (w *Workflow) Edit(ctx context.Context, id int64, in blog.CommentInput) (bl
 		return c, fe
 	}
 	c.AuthorName, c.AuthorEmail, c.AuthorURL, c.Body = in.Name, in.Email, in.URL, in.Body
-	c.HTML = string(markup.RenderComment(in.Body))
+	c.HTML = string(markup.RenderCommentBody(c.Format, in.Body))
 	if err := w.Store.UpdateComment(ctx, &c); err != nil {
 		return c, err
 	}

@@ -141,7 +141,7 @@ func TestSubmit(t *testing.T) {
 			check: func(t *testing.T, s *site, c blog.Comment) {
 				want := blog.Comment{ID: c.ID, PostID: s.post.ID, AuthorName: "Rita Reader", AuthorEmail: "rita@example.com",
 					AuthorIP: "192.0.2.10", UserAgent: "Mozilla/5.0 (Test)", Body: "A thoughtful comment.",
-					HTML: "<p>A thoughtful comment.</p>\n", Status: blog.CommentPending,
+					Format: blog.FormatMarkdown, HTML: "<p>A thoughtful comment.</p>\n", Status: blog.CommentPending,
 					Moderation: "held: first comment from this email address", Created: s.now, Updated: s.now}
 				if diff := cmp.Diff(want, c); diff != "" {
 					t.Errorf("Submit() (-want +got):\n%s", diff)

@@ -101,7 +101,7 @@ func (w *Writer) Create(ctx context.Context, d Draft) (blog.Post, error) {
 			return blog.Post{}, err
 		}
 	}
-	p, terms, err := w.prepare(ctx, d)
+	p, terms, err := w.prepare(ctx, d, blog.FormatMarkdown)
 	if err != nil {
 		return p, err
 	}
@@ -139,7 +139,7 @@ func (w *Writer) Update(ctx context.Context, id int64, d Draft) (blog.Post, erro
 	} else if d.Slug == "" {
 		d.Slug = old.Slug
 	}
-	p, terms, err := w.prepare(ctx, d)
+	p, terms, err := w.prepare(ctx, d, old.Format)
 	if err != nil {
 		return p, err
 	}
@@ -203,7 +203,7 @@ func (w *Writer) RestoreRevision(ctx context.Context, id, revID int64, by blog.U
 	if err := p.Validate(); err != nil {
 		return old, FieldErrors{FormField: "This revision cannot be restored as it is: " + blog.ErrorMessage(err)}
 	}
-	doc := markup.RenderPost(p.Body)
+	doc := markup.RenderBody(p.Format, p.Body)
 	p.HTML, p.Summary = string(doc.HTML), string(doc.Summary)
 	if err := w.Store.EditPost(ctx, &p, blog.TermsOf(&old), blog.Edit{By: by.ID, Base: base}); err != nil {
 		return old, err
@@ -296,11 +296,12 @@ func WordCount(body string) int {
 
 var wordPattern = regexp.MustCompile(`[\p{L}\p{N}]+(?:['’.-][\p{L}\p{N}]+)*`)
 
-func (w *Writer) prepare(ctx context.Context, d Draft) (blog.Post, blog.PostTerms, error) {
+// prepare checks a draft and renders it in format: Markdown for new posts, whatever an edited post was written in.
+func (w *Writer) prepare(ctx context.Context, d Draft, format blog.Format) (blog.Post, blog.PostTerms, error) {
 	now := w.Now()
 	p := blog.Post{
 		Type: d.Type, Title: d.Title, Body: d.Body, Excerpt: d.Excerpt, Slug: d.Slug, Status: d.Status,
-		Published: d.Date, Updated: now, CommentsOpen: !d.CommentsClosed, Sticky: d.Sticky,
+		Published: d.Date, Updated: now, CommentsOpen: !d.CommentsClosed, Sticky: d.Sticky, Format: format,
 	}
 	if p.Type == "" {
 		p.Type = blog.TypePost
@@ -349,7 +350,7 @@ func (w *Writer) prepare(ctx context.Context, d Draft) (blog.Post, blog.PostTerm
 	if err := p.Validate(); err != nil {
 		return p, terms, FieldErrors{FormField: blog.ErrorMessage(err)}
 	}
-	doc := markup.RenderPost(p.Body)
+	doc := markup.RenderBody(p.Format, p.Body)
 	p.HTML, p.Summary = string(doc.HTML), string(doc.Summary)
 	return p, terms, nil
 }

@@ -12,12 +12,12 @@ import (
 )
 
 const commentColumns = `c.id, c.post_id, COALESCE(c.parent_id, 0), c.author_name, c.author_email, c.author_url, c.author_ip,
-	c.user_agent, COALESCE(c.user_id, 0), c.body, c.html, c.status, c.moderation, c.created_at, c.updated_at`
+	c.user_agent, COALESCE(c.user_id, 0), c.body, c.format, c.html, c.status, c.moderation, c.created_at, c.updated_at`
 
 func scanComment(row interface{ Scan(...any) error }, extra ...any) (blog.Comment, error) {
 	var c blog.Comment
 	err := row.Scan(append([]any{&c.ID, &c.PostID, &c.ParentID, &c.AuthorName, &c.AuthorEmail, &c.AuthorURL, &c.AuthorIP,
-		&c.UserAgent, &c.UserID, &c.Body, &c.HTML, &c.Status, &c.Moderation, &c.Created, &c.Updated}, extra...)...)
+		&c.UserAgent, &c.UserID, &c.Body, &c.Format, &c.HTML, &c.Status, &c.Moderation, &c.Created, &c.Updated}, extra...)...)
 	c.Created, c.Updated = c.Created.UTC(), c.Updated.UTC()
 	return c, err
 }
@@ -27,13 +27,13 @@ func nullID(id int64) sql.NullInt64 { return sql.NullInt64{Int64: id, Valid: id 
 // CreateComment stores a new comment and, when it is approved, updates its post's comment count in the same
 // transaction.
 func (s *Store) CreateComment(ctx context.Context, c *blog.Comment) error {
-	c.Created, c.Updated = dbTime(c.Created), dbTime(c.Created)
+	c.Created, c.Updated, c.Format = dbTime(c.Created), dbTime(c.Created), formatOf(c.Format)
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		err := tx.QueryRowContext(ctx, `INSERT INTO comments (post_id, parent_id, author_name, author_email, author_url,
-			author_ip, user_agent, user_id, body, html, status, moderation, created_at, updated_at, status_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13, $13) RETURNING id`,
+			author_ip, user_agent, user_id, body, format, html, status, moderation, created_at, updated_at, status_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14, $14) RETURNING id`,
 			c.PostID, nullID(c.ParentID), c.AuthorName, c.AuthorEmail, c.AuthorURL, c.AuthorIP, c.UserAgent, nullID(c.UserID),
-			c.Body, c.HTML, c.Status, c.Moderation, c.Created).Scan(&c.ID)
+			c.Body, c.Format, c.HTML, c.Status, c.Moderation, c.Created).Scan(&c.ID)
 		if err != nil {
 			return fmt.Errorf("create comment on post %d: %w", c.PostID, err)
 		}

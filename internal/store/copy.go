@@ -26,8 +26,8 @@ type table struct {
 // one-time links) is not copied: a reset link can be asked for again.
 var siteTables = []table{
 	{name: "users", columns: []string{"id", "email", "name", "slug", "role", "password_hash", "created_at"}, kinds: "issssst", identity: true},
-	{name: "posts", columns: []string{"id", "type", "title", "slug", "body", "html", "summary", "excerpt", "status", "published_at",
-		"updated_at", "author_id", "comments_open", "comment_count", "sticky", "trashed_at"}, kinds: "issssssssttibibT", identity: true},
+	{name: "posts", columns: []string{"id", "type", "title", "slug", "body", "format", "html", "summary", "excerpt", "status", "published_at",
+		"updated_at", "author_id", "comments_open", "comment_count", "sticky", "trashed_at"}, kinds: "isssssssssttibibT", identity: true},
 	{name: "post_revisions", columns: []string{"id", "post_id", "user_id", "title", "body", "excerpt", "created_at"}, kinds: "iinssst", identity: true},
 	{name: "post_autosaves", columns: []string{"post_id", "user_id", "title", "body", "excerpt", "created_at"}, kinds: "iissst"},
 	{name: "post_old_slugs", columns: []string{"slug", "post_id"}, kinds: "si"},
@@ -36,13 +36,15 @@ var siteTables = []table{
 	{name: "post_terms", columns: []string{"post_id", "term_id"}, kinds: "ii"},
 	{name: "settings", columns: []string{"key", "value"}, kinds: "ss"},
 	{name: "comments", columns: []string{"id", "post_id", "parent_id", "author_name", "author_email", "author_url", "author_ip",
-		"user_agent", "user_id", "body", "html", "status", "moderation", "created_at", "updated_at", "status_at"},
-		kinds: "iinsssssnssssttt", selfRef: "parent_id", identity: true},
+		"user_agent", "user_id", "body", "format", "html", "status", "moderation", "created_at", "updated_at", "status_at"},
+		kinds: "iinsssssnsssssttt", selfRef: "parent_id", identity: true},
 	{name: "sessions", columns: []string{"token_hash", "user_id", "created_at", "expires_at"}, kinds: "sitt"},
 	{name: "api_tokens", columns: []string{"id", "user_id", "name", "token_hash", "created_at", "last_used_at", "revoked_at"}, kinds: "iisstTT", identity: true},
 	{name: "site_keys", columns: []string{"name", "value"}, kinds: "ss"},
 	{name: "media", columns: []string{"id", "path", "name", "mime_type", "size", "width", "height", "alt", "caption", "uploader_id", "uploaded_at"},
 		kinds: "isssiiissnt", identity: true},
+	{name: "imported", columns: []string{"source", "kind", "external_id", "local_id"}, kinds: "sssi"},
+	{name: "post_old_paths", columns: []string{"path", "post_id"}, kinds: "si"},
 	{name: "media_variants", columns: []string{"media_id", "width", "height", "path", "size"}, kinds: "iiisi"},
 }
 

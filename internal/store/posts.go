@@ -12,16 +12,25 @@ import (
 
 // postColumns read a post with its author's name and its latest revision, in one statement so that the revision
 // is the one the text read belongs to.
-const postColumns = `p.id, p.type, p.title, p.slug, p.body, p.html, p.summary, p.excerpt, p.status, p.published_at,
+const postColumns = `p.id, p.type, p.title, p.slug, p.body, p.format, p.html, p.summary, p.excerpt, p.status, p.published_at,
 	p.updated_at, p.author_id, u.name, u.slug, p.comments_open, p.comment_count, p.sticky, p.trashed_at,
 	COALESCE((SELECT max(r.id) FROM post_revisions r WHERE r.post_id = p.id), 0)`
 
 const postFrom = ` FROM posts p JOIN users u ON u.id = p.author_id`
 
+// formatOf is the stored name of a body's format: Markdown unless it says otherwise. Writers set it on what they
+// store, so that what they hold equals what is read back.
+func formatOf(f blog.Format) blog.Format {
+	if f == "" {
+		return blog.FormatMarkdown
+	}
+	return f
+}
+
 func scanPost(row interface{ Scan(...any) error }) (blog.Post, error) {
 	var p blog.Post
 	var trashed sql.NullTime
-	err := row.Scan(&p.ID, &p.Type, &p.Title, &p.Slug, &p.Body, &p.HTML, &p.Summary, &p.Excerpt, &p.Status, &p.Published,
+	err := row.Scan(&p.ID, &p.Type, &p.Title, &p.Slug, &p.Body, &p.Format, &p.HTML, &p.Summary, &p.Excerpt, &p.Status, &p.Published,
 		&p.Updated, &p.AuthorID, &p.Author.Name, &p.Author.Slug, &p.CommentsOpen, &p.CommentCount, &p.Sticky, &trashed, &p.Revision)
 	p.Published, p.Updated = p.Published.UTC(), p.Updated.UTC()
 	if trashed.Valid {
@@ -34,7 +43,7 @@ func scanPost(row interface{ Scan(...any) error }) (blog.Post, error) {
 // its ID and Revision. When autoSlug is set, p.Slug is a proposal that gets a numeric suffix if taken; otherwise a
 // taken slug is a conflict.
 func (s *Store) CreatePost(ctx context.Context, p *blog.Post, terms blog.PostTerms, autoSlug bool) error {
-	p.Published, p.Updated = dbTime(p.Published), dbTime(p.Updated)
+	p.Published, p.Updated, p.Format = dbTime(p.Published), dbTime(p.Updated), formatOf(p.Format)
 	proposal := p.Slug
 	return s.inNamingTx(ctx, func(tx *sql.Tx) error {
 		const exists = `SELECT EXISTS (SELECT 1 FROM posts WHERE slug = $1)`
@@ -47,10 +56,10 @@ func (s *Store) CreatePost(ctx context.Context, p *blog.Post, terms blog.PostTer
 		} else if err := slugFree(ctx, tx, p.Slug, 0); err != nil {
 			return err
 		}
-		err := tx.QueryRowContext(ctx, `INSERT INTO posts (type, title, slug, body, html, summary, excerpt, status,
+		err := tx.QueryRowContext(ctx, `INSERT INTO posts (type, title, slug, body, format, html, summary, excerpt, status,
 			published_at, updated_at, author_id, comments_open, sticky)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id`,
-			p.Type, p.Title, p.Slug, p.Body, p.HTML, p.Summary, p.Excerpt, p.Status, p.Published, p.Updated,
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id`,
+			p.Type, p.Title, p.Slug, p.Body, p.Format, p.HTML, p.Summary, p.Excerpt, p.Status, p.Published, p.Updated,
 			p.AuthorID, p.CommentsOpen, p.Sticky).Scan(&p.ID)
 		if isUniqueViolation(err) && !autoSlug { // another process took the slug between the check and the insert
 			return blog.Errorf(blog.ECONFLICT, "the slug %q is already used by another post", p.Slug)
@@ -89,7 +98,7 @@ func (s *Store) UpdatePost(ctx context.Context, p *blog.Post, terms blog.PostTer
 // the error is blog.ErrPostChanged. When the slug changes, the old one is remembered so that the old URL keeps
 // answering with a redirect. The trash is left as it is.
 func (s *Store) EditPost(ctx context.Context, p *blog.Post, terms blog.PostTerms, e blog.Edit) error {
-	p.Published, p.Updated = dbTime(p.Published), dbTime(p.Updated)
+	p.Published, p.Updated, p.Format = dbTime(p.Published), dbTime(p.Updated), formatOf(p.Format)
 	// The naming lock also makes saves of one post take turns on PostgreSQL, so that two of them never both pass
 	// the revision check; SQLite has one writer already.
 	return s.inNamingTx(ctx, func(tx *sql.Tx) error {
@@ -129,10 +138,10 @@ func (s *Store) EditPost(ctx context.Context, p *blog.Post, terms blog.PostTerms
 				return fmt.Errorf("update post %d: remember old slug: %w", p.ID, err)
 			}
 		}
-		_, err = tx.ExecContext(ctx, `UPDATE posts SET type = $1, title = $2, slug = $3, body = $4, html = $5,
-			summary = $6, excerpt = $7, status = $8, published_at = $9, updated_at = $10, author_id = $11,
-			comments_open = $12, sticky = $13 WHERE id = $14`,
-			p.Type, p.Title, p.Slug, p.Body, p.HTML, p.Summary, p.Excerpt, p.Status, p.Published, p.Updated,
+		_, err = tx.ExecContext(ctx, `UPDATE posts SET type = $1, title = $2, slug = $3, body = $4, format = $5, html = $6,
+			summary = $7, excerpt = $8, status = $9, published_at = $10, updated_at = $11, author_id = $12,
+			comments_open = $13, sticky = $14 WHERE id = $15`,
+			p.Type, p.Title, p.Slug, p.Body, p.Format, p.HTML, p.Summary, p.Excerpt, p.Status, p.Published, p.Updated,
 			p.AuthorID, p.CommentsOpen, p.Sticky, p.ID)
 		if err != nil {
 			return fmt.Errorf("update post %d: %w", p.ID, err)
@@ -247,23 +256,29 @@ func (s *Store) Posts(ctx context.Context, f blog.PostFilter) ([]blog.Post, int,
 	if f.Limit > 0 {
 		limit = fmt.Sprintf(" LIMIT %d OFFSET %d", f.Limit, max(f.Offset, 0))
 	}
-	rows, err := s.read.QueryContext(ctx, `SELECT `+postColumns+postFrom+where+order+limit, args...)
+	posts, err := s.queryPosts(ctx, `SELECT `+postColumns+postFrom+where+order+limit, args...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("list posts: %w", err)
+	}
+	return posts, total, s.loadTerms(ctx, posts)
+}
+
+// queryPosts reads the posts a query selects, without their terms.
+func (s *Store) queryPosts(ctx context.Context, q string, args ...any) ([]blog.Post, error) {
+	rows, err := s.read.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, err
 	}
 	defer rows.Close()
 	var posts []blog.Post
 	for rows.Next() {
 		p, err := scanPost(rows)
 		if err != nil {
-			return nil, 0, fmt.Errorf("list posts: %w", err)
+			return nil, err
 		}
 		posts = append(posts, p)
 	}
-	if err := rows.Err(); err != nil {
-		return nil, 0, fmt.Errorf("list posts: %w", err)
-	}
-	return posts, total, s.loadTerms(ctx, posts)
+	return posts, rows.Err()
 }
 
 // postOrder is the ORDER BY of a list; the ID breaks ties in the same direction, so that pages are stable.

@@ -20,6 +20,7 @@ func newPost(author int64, title string, published time.Time) blog.Post {
 		Title:        title,
 		Slug:         blog.SlugFor(title),
 		Body:         "Text of " + title + ".",
+		Format:       blog.FormatMarkdown,
 		HTML:         "<p>Text of " + title + ".</p>\n",
 		Status:       blog.StatusPublish,
 		Published:    published,
@@ -100,7 +101,7 @@ func TestCreatePostRoundTrip(t *testing.T) {
 		}
 
 		want := in
-		want.ID, want.Revision = p.ID, p.Revision
+		want.ID, want.Revision, want.Format = p.ID, p.Revision, blog.FormatMarkdown // no format stored means Markdown
 		want.Published = time.Date(2024, 5, 17, 10, 0, 0, 0, time.UTC)
 		want.Updated = time.Date(2024, 5, 18, 9, 30, 15, 0, time.UTC)
 		want.Author = blog.Author{Name: "Ann Lee", Slug: "ann-lee"}

@@ -51,6 +51,12 @@ func (s *Server) moderation(h func(http.ResponseWriter, *http.Request, *adminReq
 // admin wraps an admin handler: it requires a signed-in user (of any role; handlers check what the role allows),
 // and a valid form token on every POST, urlencoded or multipart.
 func (s *Server) admin(h func(http.ResponseWriter, *http.Request, *adminRequest) error) http.Handler {
+	return s.adminWith(true, h)
+}
+
+// adminWith is admin, with a choice for POST: parse (and bound) the body and check its CSRF token, or leave the
+// body unread for a handler that streams it (an import of a large file) and checks the token itself.
+func (s *Server) adminWith(parseBody bool, h func(http.ResponseWriter, *http.Request, *adminRequest) error) http.Handler {
 	return s.page(func(w http.ResponseWriter, r *http.Request) error {
 		u, hash, ok := s.signedIn(r)
 		if !ok {
@@ -61,7 +67,7 @@ func (s *Server) admin(h func(http.ResponseWriter, *http.Request, *adminRequest)
 			return nil
 		}
 		w.Header().Set("Cache-Control", "no-store")
-		if r.Method == http.MethodPost {
+		if r.Method == http.MethodPost && parseBody {
 			if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
 				r.Body = http.MaxBytesReader(w, r.Body, maxUpload)
 				if err := r.ParseMultipartForm(32 << 20); err != nil {

@@ -494,8 +494,9 @@ type editorPage struct {
 	adminPage
 	ID           int64 // 0 for a new post
 	Type         string
-	Noun         string // "post" or "page"
-	Action       string // where the form posts
+	Format       blog.Format // what the body is written in: Markdown, or WordPress's HTML for imported posts
+	Noun         string      // "post" or "page"
+	Action       string      // where the form posts
 	AutosaveURL  string
 	Form         editorForm
 	Errors       post.FieldErrors
@@ -615,7 +616,7 @@ func (s *Server) editPost(w http.ResponseWriter, r *http.Request, a *adminReques
 		return err
 	}
 	if r.PostFormValue("action") == "preview" {
-		v.Preview = &previewView{Title: form.Title, HTML: markup.RenderPost(form.Body).HTML, IsPage: p.Type == blog.TypePage}
+		v.Preview = &previewView{Title: form.Title, HTML: markup.RenderBody(p.Format, form.Body).HTML, IsPage: p.Type == blog.TypePage}
 		return s.renderEditor(w, r, a, v, &p, form, http.StatusOK)
 	}
 	if v.Errors = dateError(form, a); v.Errors != nil {
@@ -821,6 +822,7 @@ func (s *Server) renderEditor(w http.ResponseWriter, r *http.Request, a *adminRe
 	title := "New " + v.Noun
 	if p != nil {
 		title = "Edit " + v.Noun
+		v.Format = p.Format
 		v.StoredState = string(shownStatus(p, a.now))
 		v.Published = !(p.Status == blog.StatusDraft || p.Status == blog.StatusPending)
 		v.Revisions = revisionsURL(p.ID)
@@ -904,7 +906,7 @@ func savedNotice(p *blog.Post, a *adminRequest) string {
 // previewPost renders a body as the public page will, for the editor's preview pane: the same article markup and
 // classes as templates/post.html, inside which the public style sheet applies.
 func (s *Server) previewPost(w http.ResponseWriter, r *http.Request, a *adminRequest) error {
-	v := previewView{Title: r.PostFormValue("title"), HTML: markup.RenderPost(r.PostFormValue("body")).HTML,
+	v := previewView{Title: r.PostFormValue("title"), HTML: markup.RenderBody(blog.Format(r.PostFormValue("format")), r.PostFormValue("body")).HTML,
 		IsPage: r.PostFormValue("type") == string(blog.TypePage)}
 	var buf bytes.Buffer
 	if err := s.views.pages["admin/post-edit"].ExecuteTemplate(&buf, "post-preview", v); err != nil {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"html/template"
 	"net/http"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -45,6 +46,50 @@ func baseURL(r *http.Request, st blog.Settings) string {
 
 // public serves every reader-facing URL that is not a fixed route: the home page, posts, pages, archives and feeds.
 func (s *Server) public(w http.ResponseWriter, r *http.Request) error {
+	err := s.route(w, r)
+	if blog.ErrorCode(err) == blog.ENOTFOUND {
+		if moved, oldErr := s.oldPath(w, r); moved || oldErr != nil {
+			return oldErr
+		}
+	}
+	return err
+}
+
+// oldPathSuffixes are what may follow a post's address: its feeds and comment pages, kept across a redirect.
+var oldPathSuffixes = regexp.MustCompile(`(?:feed/(?:atom/|rss2?/)?|comment-page-[0-9]+/)$`)
+
+// oldPath redirects an address a post had on another site (kept by an import) to its address here, with any feed
+// or comment page the reader asked for.
+func (s *Server) oldPath(w http.ResponseWriter, r *http.Request) (bool, error) {
+	path := r.URL.Path
+	if !strings.HasSuffix(path, "/") && !strings.Contains(path[strings.LastIndex(path, "/"):], ".") {
+		path += "/"
+	}
+	suffix := oldPathSuffixes.FindString(path)
+	p, err := s.store.PostByOldPath(r.Context(), strings.TrimSuffix(path, suffix))
+	if blog.ErrorCode(err) == blog.ENOTFOUND {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	req, err := s.newRequest(r, route{})
+	if err != nil {
+		return false, err
+	}
+	if !p.IsPublic(req.now) {
+		return false, nil
+	}
+	http.Redirect(w, r, req.settings.PostPath(&p)+suffix, http.StatusMovedPermanently)
+	return true, nil
+}
+
+// wordPressFeeds are the feeds WordPress answers at /?feed=NAME, as old subscriptions still ask for them.
+var wordPressFeeds = map[string]string{
+	"rss2": "/feed/", "rss": "/feed/", "atom": "/feed/atom/", "comments-rss2": "/comments/feed/", "comments-atom": "/comments/feed/atom/",
+}
+
+func (s *Server) route(w http.ResponseWriter, r *http.Request) error {
 	rt, ok := parseRoute(r.URL.Path)
 	if !ok {
 		return errNotFound
@@ -64,8 +109,17 @@ func (s *Server) public(w http.ResponseWriter, r *http.Request) error {
 	case routeSlug:
 		return s.single(w, r, req)
 	case routeHome:
-		if id := r.URL.Query().Get("p") + r.URL.Query().Get("page_id"); id != "" {
+		q := r.URL.Query()
+		if id := q.Get("p") + q.Get("page_id"); id != "" {
 			return s.shortLink(w, r, req, id)
+		}
+		if name := q.Get("feed"); name != "" {
+			target, ok := wordPressFeeds[name]
+			if !ok {
+				return errNotFound
+			}
+			http.Redirect(w, r, target, http.StatusMovedPermanently)
+			return nil
 		}
 		return s.listing(w, r, req, listing{path: "/", filter: blog.PostFilter{StickyFirst: true}})
 	case routeCategory:
@@ -274,6 +328,12 @@ func (s *Server) shortLink(w http.ResponseWriter, r *http.Request, req *request,
 	id, err := strconv.ParseInt(idText, 10, 64)
 	if err != nil || id <= 0 {
 		return errNotFound
+	}
+	// A post imported from WordPress answers to the ID it had there, which its old links and feeds carry.
+	if imported, err := s.store.ImportedPostID(r.Context(), id); err != nil {
+		return err
+	} else if imported != 0 {
+		id = imported
 	}
 	p, err := s.store.Post(r.Context(), id)
 	if err != nil {

@@ -23,6 +23,8 @@ type Store interface {
 	Posts(ctx context.Context, f blog.PostFilter) ([]blog.Post, int, error)
 	Post(ctx context.Context, id int64) (blog.Post, error)
 	PostBySlug(ctx context.Context, slug string) (blog.Post, bool, error)
+	PostByOldPath(ctx context.Context, path string) (blog.Post, error)
+	ImportedPostID(ctx context.Context, externalID int64) (int64, error)
 	Categories(ctx context.Context) ([]blog.Term, error)
 	TermBySlug(ctx context.Context, taxonomy blog.Taxonomy, slug string) (blog.Term, error)
 	UserBySlug(ctx context.Context, slug string) (blog.User, error)
@@ -59,6 +61,9 @@ type Config struct {
 	// Unavailable tells a database that cannot be reached for the moment from other faults, so that readers get
 	// "back in a moment" (503) while PostgreSQL restarts. Nil means every fault is a 500.
 	Unavailable func(error) bool
+	// Transfers imports and exports whole sites, for the admin area's Import and export screen; nil leaves the
+	// screen saying that this server does not offer them.
+	Transfers Transfers
 }
 
 // Server is the public site.
@@ -70,6 +75,7 @@ type Server struct {
 	views       *views
 	assets      *assets
 	mediaDir    string
+	transfers   Transfers
 	passwords   *argon2id.Params
 	signInDelay time.Duration
 	signer      signer
@@ -93,7 +99,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	}
 	s := &Server{store: cfg.Store, log: cfg.Logger, proxies: cfg.Proxies, now: cfg.Now, views: v, assets: a, signer: signer{key},
 		unavailable: cfg.Unavailable, mediaDir: cfg.MediaDir, passwords: cfg.PasswordParams,
-		signInDelay: cfg.SignInDelay}
+		signInDelay: cfg.SignInDelay, transfers: cfg.Transfers}
 	if s.passwords == nil {
 		s.passwords = argon2id.DefaultParams
 	}
@@ -134,6 +140,7 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("POST /admin/comments/{id}/reply/{$}", s.moderation(s.replyAsAuthor))
 	s.authRoutes(mux)
 	s.siteAdminRoutes(mux)
+	s.transferRoutes(mux)
 	s.postAdminRoutes(mux)
 	s.mediaRoutes(mux)
 	s.apiRoutes(mux)

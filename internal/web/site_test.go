@@ -19,6 +19,7 @@ import (
 	"github.com/salon-blog/salon/internal/blog"
 	"github.com/salon-blog/salon/internal/post"
 	"github.com/salon-blog/salon/internal/store"
+	"github.com/salon-blog/salon/internal/transfer"
 	"github.com/salon-blog/salon/internal/web"
 )
 
@@ -97,7 +98,8 @@ func newEmptySite(t *testing.T, proxies ...web.Proxies) *site {
 			t.Fatal(err)
 		}
 	}
-	srv := startSiteWith(t, web.Config{Store: st, Proxies: trusted, Now: clk.Now, PasswordParams: cheapParams})
+	srv := startSiteWith(t, web.Config{Store: st, Proxies: trusted, Now: clk.Now, PasswordParams: cheapParams,
+		Transfers: transfer.Site[*store.ImportTx]{Begin: st.Import, Source: st}})
 	return &site{clock: clk, srv: srv, store: st, writer: &post.Writer{Store: st, Now: st.Now}, client: noRedirects(srv)}
 }
 

@@ -45,8 +45,16 @@ func pageFiles() (map[string][]string, error) {
 	return files, nil
 }
 
+// percent is how much of total part is, in whole percent, for progress shown as text.
+func percent(part, total int64) int64 {
+	if total <= 0 {
+		return 0
+	}
+	return min(part, total) * 100 / total
+}
+
 func loadViews(a *assets) (*views, error) {
-	funcs := template.FuncMap{"asset": a.url, "field": newFieldView, "rowActions": rowActions}
+	funcs := template.FuncMap{"asset": a.url, "field": newFieldView, "rowActions": rowActions, "percent": percent}
 	v := &views{pages: map[string]*template.Template{}}
 	all, err := pageFiles()
 	if err != nil {

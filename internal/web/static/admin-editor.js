@@ -21,6 +21,7 @@
   const base = field('base');
   const csrf = field('csrf');
   const type = field('type');
+  const format = field('format');
   const statusLine = document.getElementById('autosave-status');
   const wordCount = document.getElementById('word-count');
   const preview = document.getElementById('preview');
@@ -122,6 +123,7 @@
     data.set('title', title.value);
     data.set('body', body.value);
     if (type) data.set('type', type.value);
+    if (format) data.set('format', format.value);
     try {
       const res = await fetch(form.dataset.preview, { method: 'POST', body: data, credentials: 'same-origin' });
       if (!res.ok) throw new Error(String(res.status));
