@@ -18,8 +18,10 @@ import (
 // importCmd brings a WordPress or Disqus export in.
 func importCmd(ctx context.Context, env Env, args []string) error {
 	return subcommand(env, "import", args, map[string]func(context.Context, Env, []string) error{
-		"wordpress": func(ctx context.Context, env Env, args []string) error { return importFile(ctx, env, args, "wordpress") },
-		"disqus":    func(ctx context.Context, env Env, args []string) error { return importFile(ctx, env, args, "disqus") },
+		"wordpress": func(ctx context.Context, env Env, args []string) error {
+			return importFile(ctx, env, args, "wordpress")
+		},
+		"disqus": func(ctx context.Context, env Env, args []string) error { return importFile(ctx, env, args, "disqus") },
 	})(ctx)
 }
 
