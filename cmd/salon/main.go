@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	_ "time/tzdata" // a site's time zone must work on machines without a zone database (containers, minimal images)
 
 	"github.com/salon-blog/salon/internal/cli"
 )
