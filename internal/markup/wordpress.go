@@ -27,9 +27,10 @@ import (
 // the first <!--more--> (or <!--more label-->) marker, empty when there is
 // none.
 //
-// A post split into pages with <!--nextpage--> renders as one page. Content
-// in <!--noteaser--> posts is left out of HTML before the more marker, as
-// WordPress does on a post's own page, but still makes the Summary.
+// A post split into pages with <!--nextpage--> renders as one page. In a
+// post marked <!--noteaser-->, HTML leaves out the part before the more
+// marker, as WordPress does on the post's own page; it is still the
+// Summary.
 //
 // Block posts (any "<!-- wp:" in the body) are not given paragraphs,
 // as in WordPress; their block comments are removed, and dynamic blocks,
@@ -124,13 +125,15 @@ func wpPages(content string) []string {
 	if !strings.Contains(content, "<!--nextpage-->") {
 		return []string{content}
 	}
-	content = strings.NewReplacer(
-		"\n<!--nextpage-->\n", "<!--nextpage-->",
-		"\n<!--nextpage-->", "<!--nextpage-->",
-		"<!--nextpage-->\n", "<!--nextpage-->",
-		"<!-- wp:nextpage -->", "",
-		"<!-- /wp:nextpage -->", "",
-	).Replace(content)
+	for _, r := range [...][2]string{
+		{"\n<!--nextpage-->\n", "<!--nextpage-->"},
+		{"\n<!--nextpage-->", "<!--nextpage-->"},
+		{"<!--nextpage-->\n", "<!--nextpage-->"},
+		{"<!-- wp:nextpage -->", ""},
+		{"<!-- /wp:nextpage -->", ""},
+	} {
+		content = strings.ReplaceAll(content, r[0], r[1])
+	}
 	content = strings.TrimPrefix(content, "<!--nextpage-->")
 	return strings.Split(content, "<!--nextpage-->")
 }
@@ -529,14 +532,24 @@ func doBlocks(s string) string {
 
 // --- wpautop ---
 
-// wpAllBlocks is wpautop's $allblocks. WordPress 6.8 took math out of it
-// (ticket 13340): MathML is phrasing content.
-const wpAllBlocks = `(?:table|thead|tfoot|caption|col|colgroup|tbody|tr|td|th|div|dl|dd|dt|ul|ol|li|pre|form|map|area|blockquote|address|style|p|h[1-6]|hr|fieldset|legend|section|article|aside|hgroup|header|footer|nav|figure|figcaption|details|menu|summary)`
+// wpBlockNames is wpautop's $allblocks, in its order:
+//
+//	(?:table|thead|tfoot|caption|col|colgroup|tbody|tr|td|th|div|dl|dd|dt|ul|ol|li|pre|form|map|area|blockquote|address|style|p|h[1-6]|hr|fieldset|legend|section|article|aside|hgroup|header|footer|nav|figure|figcaption|details|menu|summary)
+//
+// WordPress 6.8 took math out of it (ticket 13340): MathML is phrasing
+// content. wpautop's six patterns built on the list are scanners here,
+// blockTags and the functions after it, as Go's regexp runs them an order
+// of magnitude slower; TestAutopScannersMatchPatterns holds them to the
+// patterns.
+var wpBlockNames = []string{
+	"table", "thead", "tfoot", "caption", "col", "colgroup", "tbody", "tr", "td", "th", "div", "dl", "dd", "dt",
+	"ul", "ol", "li", "pre", "form", "map", "area", "blockquote", "address", "style", "p",
+	"h1", "h2", "h3", "h4", "h5", "h6", "hr", "fieldset", "legend", "section", "article", "aside", "hgroup",
+	"header", "footer", "nav", "figure", "figcaption", "details", "menu", "summary",
+}
 
 var (
 	autopBrBr            = regexp.MustCompile(`<br` + wpSpace + `*/?>` + wpSpace + `*<br` + wpSpace + `*/?>`)
-	autopBlockOpen       = regexp.MustCompile(`(<` + wpAllBlocks + `[\t\n\v\f\r />])`)
-	autopBlockClose      = regexp.MustCompile(`(</` + wpAllBlocks + `>)`)
 	autopHr              = regexp.MustCompile(`(<hr` + wpSpace + `*?/?>)`)
 	autopOptionOpen      = regexp.MustCompile(wpSpace + `*<option`)
 	autopOptionClose     = regexp.MustCompile(`</option>` + wpSpace + `*`)
@@ -552,12 +565,8 @@ var (
 	autopParagraphs      = regexp.MustCompile(`\n` + wpSpace + `*\n`)
 	autopEmptyP          = regexp.MustCompile(`<p>` + wpSpace + `*</p>`)
 	autopUnclosedP       = regexp.MustCompile(`<p>([^<]+)</(div|address|form)>`)
-	autopWrappedBlock    = regexp.MustCompile(`<p>` + wpSpace + `*(</?` + wpAllBlocks + `[^>]*>)` + wpSpace + `*</p>`)
 	autopWrappedLi       = regexp.MustCompile(`<p>(<li.+?)</p>`)
 	autopBlockquote      = regexp.MustCompile(`(?i)<p><blockquote([^>]*)>`)
-	autopPBeforeBlock    = regexp.MustCompile(`<p>` + wpSpace + `*(</?` + wpAllBlocks + `[^>]*>)`)
-	autopPAfterBlock     = regexp.MustCompile(`(</?` + wpAllBlocks + `[^>]*>)` + wpSpace + `*</p>`)
-	autopBrAfterBlock    = regexp.MustCompile(`(</?` + wpAllBlocks + `[^>]*>)` + wpSpace + `*<br />`)
 	autopBrBeforeBlock   = regexp.MustCompile(`<br />(` + wpSpace + `*</?(?:p|li|div|dl|dd|dt|th|pre|td|ul|ol)[^>]*>)`)
 	autopLastNewline     = regexp.MustCompile(`\n</p>(\n?)$`)
 )
@@ -595,10 +604,14 @@ func wpautop(text string, br bool) string {
 		text = b.String()
 	}
 
-	text = autopBrBr.ReplaceAllString(text, "\n\n")
-	text = autopBlockOpen.ReplaceAllString(text, "\n\n$1")
-	text = autopBlockClose.ReplaceAllString(text, "$1\n\n")
-	text = autopHr.ReplaceAllString(text, "$1\n\n")
+	// Each pattern is tried only when the text holds a literal it needs.
+	if strings.Contains(text, "<br") {
+		text = autopBrBr.ReplaceAllString(text, "\n\n")
+	}
+	text = blockTagBreaks(text)
+	if strings.Contains(text, "<hr") {
+		text = autopHr.ReplaceAllString(text, "$1\n\n")
+	}
 	text = strings.ReplaceAll(strings.ReplaceAll(text, "\r\n", "\n"), "\r", "\n")
 	text = replaceInHTMLTags(text, "\n", " <!-- wpnl --> ")
 
@@ -621,7 +634,9 @@ func wpautop(text string, br bool) string {
 		text = autopFigcaptionClose.ReplaceAllString(text, "</figcaption>")
 	}
 
-	text = autopManyNewlines.ReplaceAllString(text, "\n\n")
+	if strings.Contains(text, "\n\n\n") {
+		text = autopManyNewlines.ReplaceAllString(text, "\n\n")
+	}
 	var b strings.Builder
 	for _, p := range autopParagraphs.Split(text, -1) {
 		if p == "" {
@@ -634,13 +649,17 @@ func wpautop(text string, br bool) string {
 	text = b.String()
 
 	text = autopEmptyP.ReplaceAllString(text, "")
-	text = autopUnclosedP.ReplaceAllString(text, "<p>$1</p></$2>")
-	text = autopWrappedBlock.ReplaceAllString(text, "$1")
-	text = autopWrappedLi.ReplaceAllString(text, "$1")
+	if strings.Contains(text, "</div>") || strings.Contains(text, "</address>") || strings.Contains(text, "</form>") {
+		text = autopUnclosedP.ReplaceAllString(text, "<p>$1</p></$2>")
+	}
+	text = unwrapBlockTags(text)
+	if strings.Contains(text, "<p><li") {
+		text = autopWrappedLi.ReplaceAllString(text, "$1")
+	}
 	text = autopBlockquote.ReplaceAllString(text, "<blockquote$1><p>")
 	text = strings.ReplaceAll(text, "</blockquote></p>", "</p></blockquote>")
-	text = autopPBeforeBlock.ReplaceAllString(text, "$1")
-	text = autopPAfterBlock.ReplaceAllString(text, "$1")
+	text = dropPBeforeBlockTags(text)
+	text = dropAfterBlockTags(text, "</p>")
 
 	if br {
 		text = preserveNewlines(text)
@@ -649,8 +668,10 @@ func wpautop(text string, br bool) string {
 		text = strings.ReplaceAll(text, "<WPPreserveNewline />", "\n")
 	}
 
-	text = autopBrAfterBlock.ReplaceAllString(text, "$1")
-	text = autopBrBeforeBlock.ReplaceAllString(text, "$1")
+	text = dropAfterBlockTags(text, "<br />")
+	if strings.Contains(text, "<br />") {
+		text = autopBrBeforeBlock.ReplaceAllString(text, "$1")
+	}
 	text = autopLastNewline.ReplaceAllString(text, "</p>$1")
 
 	if len(preNames) > 0 {
@@ -667,6 +688,168 @@ func wpautop(text string, br bool) string {
 		text = strings.ReplaceAll(strings.ReplaceAll(text, " <!-- wpnl --> ", "\n"), "<!-- wpnl -->", "\n")
 	}
 	return text
+}
+
+// blockNameLen returns the length of the block name s starts with when the
+// byte after it is one of next, or 0.
+func blockNameLen(s, next string) int {
+	for _, name := range wpBlockNames {
+		if strings.HasPrefix(s, name) && len(s) > len(name) && strings.IndexByte(next, s[len(name)]) >= 0 {
+			return len(name)
+		}
+	}
+	return 0
+}
+
+// blockTagEnd matches </?ALLBLOCKS[^>]*> at s[i] and returns where it ends,
+// or -1. Any block name will do as the start of the tag's name, so
+// <param> and <track> count, as in WordPress.
+func blockTagEnd(s string, i int) int {
+	if i >= len(s) || s[i] != '<' {
+		return -1
+	}
+	j := i + 1
+	if j < len(s) && s[j] == '/' {
+		j++
+	}
+	for _, name := range wpBlockNames {
+		if strings.HasPrefix(s[j:], name) {
+			if k := strings.IndexByte(s[j:], '>'); k >= 0 {
+				return j + k + 1
+			}
+			return -1
+		}
+	}
+	return -1
+}
+
+func skipWPSpace(s string, i int) int {
+	for i < len(s) && isWPSpace(s[i]) {
+		i++
+	}
+	return i
+}
+
+// blockTagBreaks is wpautop's
+//
+//	preg_replace('!(<' . $allblocks . '[\s/>])!', "\n\n$1", …)
+//	preg_replace('!(</' . $allblocks . '>)!', "$1\n\n", …)
+//
+// in one pass: no match of either can hold the start of another.
+func blockTagBreaks(s string) string {
+	var b strings.Builder
+	last := 0
+	for i := strings.IndexByte(s, '<'); i >= 0; {
+		if i+1 < len(s) && s[i+1] == '/' {
+			if n := blockNameLen(s[i+2:], ">"); n > 0 {
+				end := i + 2 + n + 1
+				b.WriteString(s[last:end])
+				b.WriteString("\n\n")
+				last = end
+			}
+		} else if n := blockNameLen(s[i+1:], "\t\n\v\f\r />"); n > 0 {
+			b.WriteString(s[last:i])
+			b.WriteString("\n\n")
+			last = i
+		}
+		k := strings.IndexByte(s[i+1:], '<')
+		if k < 0 {
+			break
+		}
+		i += 1 + k
+	}
+	if b.Len() == 0 {
+		return s
+	}
+	b.WriteString(s[last:])
+	return b.String()
+}
+
+// unwrapBlockTags is wpautop's
+//
+//	preg_replace('!<p>\s*(</?' . $allblocks . '[^>]*>)\s*</p>!', '$1', …)
+func unwrapBlockTags(s string) string {
+	var b strings.Builder
+	last := 0
+	for i := 0; ; {
+		j := strings.Index(s[i:], "<p>")
+		if j < 0 {
+			break
+		}
+		i += j
+		k := skipWPSpace(s, i+len("<p>"))
+		if e := blockTagEnd(s, k); e >= 0 {
+			if m := skipWPSpace(s, e); strings.HasPrefix(s[m:], "</p>") {
+				b.WriteString(s[last:i])
+				b.WriteString(s[k:e])
+				last, i = m+len("</p>"), m+len("</p>")
+				continue
+			}
+		}
+		i++
+	}
+	if last == 0 {
+		return s
+	}
+	b.WriteString(s[last:])
+	return b.String()
+}
+
+// dropPBeforeBlockTags is wpautop's
+//
+//	preg_replace('!<p>\s*(</?' . $allblocks . '[^>]*>)!', '$1', …)
+func dropPBeforeBlockTags(s string) string {
+	var b strings.Builder
+	last := 0
+	for i := 0; ; {
+		j := strings.Index(s[i:], "<p>")
+		if j < 0 {
+			break
+		}
+		i += j
+		k := skipWPSpace(s, i+len("<p>"))
+		if e := blockTagEnd(s, k); e >= 0 {
+			b.WriteString(s[last:i])
+			last, i = k, e
+			continue
+		}
+		i++
+	}
+	if last == 0 {
+		return s
+	}
+	b.WriteString(s[last:])
+	return b.String()
+}
+
+// dropAfterBlockTags is wpautop's
+//
+//	preg_replace('!(</?' . $allblocks . '[^>]*>)\s*</p>!', '$1', …)
+//	preg_replace('!(</?' . $allblocks . '[^>]*>)\s*<br />!', '$1', …)
+//
+// for after "</p>" or "<br />".
+func dropAfterBlockTags(s, after string) string {
+	var b strings.Builder
+	last := 0
+	for i := strings.IndexByte(s, '<'); i >= 0; {
+		next := i + 1
+		if e := blockTagEnd(s, i); e >= 0 {
+			if m := skipWPSpace(s, e); strings.HasPrefix(s[m:], after) {
+				b.WriteString(s[last:e])
+				last, next = m+len(after), m+len(after)
+			}
+		}
+		k := strings.IndexByte(s[next:], '<')
+		if k < 0 {
+			break
+		}
+		i = next + k
+	}
+	if last == 0 {
+		return s
+	}
+	b.WriteString(s[last:])
+	return b.String()
 }
 
 // preserveNewlines is wpautop's
