@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"html/template"
 	"net/http"
+	"net/url"
 	"strconv"
+	"strings"
 
 	"github.com/salon-blog/salon/internal/blog"
 	"github.com/salon-blog/salon/internal/feed"
@@ -135,7 +137,7 @@ func commentItem(req *request, c *blog.CommentInContext) feed.Item {
 		Title:     "Comment on " + c.Post.Title + " by " + c.AuthorName,
 		Link:      link,
 		Author:    c.AuthorName,
-		AuthorURI: c.AuthorURL,
+		AuthorURI: webAddress(c.AuthorURL),
 		Published: c.Created.In(req.loc),
 		Updated:   c.Updated.In(req.loc),
 		Summary:   markup.Excerpt(template.HTML(c.HTML), 55),
@@ -147,4 +149,14 @@ func commentItem(req *request, c *blog.CommentInContext) feed.Item {
 		it.InReplyTo = &feed.Reply{Ref: parent, Href: parent}
 	}
 	return it
+}
+
+// webAddress is a commenter's website when it is an absolute http or https address, else "": feeds carry it as a
+// link readers' software follows, and one odd website must neither break a whole feed nor smuggle a script URL in.
+func webAddress(s string) string {
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || strings.ContainsAny(s, " <>\"{}|\\^`") {
+		return ""
+	}
+	return u.String()
 }
