@@ -39,6 +39,9 @@ func loadVideos(t testing.TB, files []string) []example {
 	t.Helper()
 	var out []example
 	seen := make(map[string]bool)
+	if _, err := os.Stat(corpusDir); err != nil {
+		t.Skipf("shared test data not found: %v (the corpus lives in shared/testdata/spam beside the repository)", err)
+	}
 	for _, name := range files {
 		f, err := os.Open(filepath.Join(corpusDir, name))
 		if err != nil {
