@@ -33,6 +33,15 @@ var (
 //
 // Attributes holding URLs that bluemonday does not check (srcset, poster,
 // source src) are checked by fixPost.
+// layoutToken is one class WordPress content uses for layout, which the theme styles: alignment, image sizes,
+// captions and embeds. They place content within the post and cannot make it look like site chrome.
+const layoutToken = `(?:align(?:left|right|center|none|wide|full)|size-(?:thumbnail|medium|medium_large|large|full)|wp-image-[0-9]+|wp-caption(?:-text)?|embed|has-text-align-(?:left|center|right))`
+
+var (
+	layoutClass   = regexp.MustCompile(`^` + layoutToken + `$`)
+	layoutClasses = regexp.MustCompile(`^` + layoutToken + `(?: ` + layoutToken + `)*$`) // a class attribute of them only
+)
+
 func postPolicy() *bluemonday.Policy {
 	p := bluemonday.NewPolicy()
 	p.RequireParseableURLs(true)
@@ -58,6 +67,7 @@ func postPolicy() *bluemonday.Policy {
 	p.AllowAttrs("class").Matching(regexp.MustCompile(`^footnotes$`)).OnElements("div")
 	p.AllowAttrs("role").Matching(regexp.MustCompile(`^doc-endnotes$`)).OnElements("div")
 	p.AllowAttrs("class").Matching(codeClass).OnElements("code")
+	p.AllowAttrs("class").Matching(layoutClasses).OnElements("img", "figure", "figcaption", "p")
 	p.AllowAttrs("open").Matching(regexp.MustCompile(`(?i)^(?:|open)$`)).OnElements("details")
 
 	p.AllowAttrs("cite").OnElements("blockquote", "q", "del", "ins")

@@ -181,12 +181,12 @@ func TestWordPressShortcodes(t *testing.T) {
 			name: "caption",
 			in:   `[caption id="attachment_1" align="alignright" width="300"]<a href="https://example.com/big.jpg"><img src="https://example.com/a.jpg" alt="A" width="300" height="200" /></a> Caption <em>text</em>[/caption]`,
 			// The post policy drops the classes (see the report on policy.go).
-			want: `<figure><a href="https://example.com/big.jpg"><img src="https://example.com/a.jpg" alt="A" width="300" height="200"/></a><figcaption>Caption <em>text</em></figcaption></figure>` + "\n",
+			want: `<figure class="wp-caption alignright"><a href="https://example.com/big.jpg"><img src="https://example.com/a.jpg" alt="A" width="300" height="200"/></a><figcaption class="wp-caption-text">Caption <em>text</em></figcaption></figure>` + "\n",
 		},
 		{
 			name: "old-style caption attribute",
 			in:   `[caption caption="Old style" width="100"]<img src="a.jpg">[/caption]`,
-			want: `<figure><img src="a.jpg"/><figcaption>Old style</figcaption></figure>` + "\n",
+			want: `<figure class="wp-caption alignnone"><img src="a.jpg"/><figcaption class="wp-caption-text">Old style</figcaption></figure>` + "\n",
 		},
 		{
 			name: "caption without width is the bare image",
@@ -201,20 +201,20 @@ func TestWordPressShortcodes(t *testing.T) {
 		{
 			name: "embed",
 			in:   "[embed width=\"500\"]https://vimeo.com/1234[/embed]",
-			want: `<p><a href="https://vimeo.com/1234">https://vimeo.com/1234</a></p>` + "\n",
+			want: `<p class="embed"><a href="https://vimeo.com/1234">https://vimeo.com/1234</a></p>` + "\n",
 		},
 		{
 			name: "embed of a bad URL is text",
 			in:   "[embed]javascript:alert(1)[/embed]",
-			want: "<p>javascript:alert(1)</p>\n",
+			want: "<p class=\"embed\">javascript:alert(1)</p>\n",
 		},
 		{
 			name: "youtube, WordPress.com forms",
 			in:   "[youtube=https://www.youtube.com/watch?v=SQEQr7c0-dw&amp;w=640]\n\n[youtube https://youtu.be/SQEQr7c0-dw]\n\n[youtube SQEQr7c0-dw]\n\n[vimeo 1234]",
-			want: `<p><a href="https://www.youtube.com/watch?v=SQEQr7c0-dw&amp;w=640">https://www.youtube.com/watch?v=SQEQr7c0-dw&amp;w=640</a></p>` + "\n" +
-				`<p><a href="https://youtu.be/SQEQr7c0-dw">https://youtu.be/SQEQr7c0-dw</a></p>` + "\n" +
-				`<p><a href="https://www.youtube.com/watch?v=SQEQr7c0-dw">https://www.youtube.com/watch?v=SQEQr7c0-dw</a></p>` + "\n" +
-				`<p><a href="https://vimeo.com/1234">https://vimeo.com/1234</a></p>` + "\n",
+			want: `<p class="embed"><a href="https://www.youtube.com/watch?v=SQEQr7c0-dw&amp;w=640">https://www.youtube.com/watch?v=SQEQr7c0-dw&amp;w=640</a></p>` + "\n" +
+				`<p class="embed"><a href="https://youtu.be/SQEQr7c0-dw">https://youtu.be/SQEQr7c0-dw</a></p>` + "\n" +
+				`<p class="embed"><a href="https://www.youtube.com/watch?v=SQEQr7c0-dw">https://www.youtube.com/watch?v=SQEQr7c0-dw</a></p>` + "\n" +
+				`<p class="embed"><a href="https://vimeo.com/1234">https://vimeo.com/1234</a></p>` + "\n",
 		},
 		{
 			name: "youtube without a URL stays as written",
@@ -274,7 +274,7 @@ func TestWordPressShortcodes(t *testing.T) {
 				"[caption width=\"10\"]<a href=\"big.jpg\" title=\"[audio src=x.mp3]\"><img src=\"a.jpg\"></a> Listen: [audio src=\"" + mp3 + "\"][/caption]\n\n" +
 				"[caption width=\"10\"][audio src=\"" + mp3 + "\"] Listen[/caption]",
 			want: `<p>[box]<audio controls="" preload="none" src="` + mp3 + `"><a href="` + mp3 + `">` + mp3 + `</a></audio>[/box]</p>` + "\n" +
-				`<figure><a href="big.jpg" title="[audio src=x.mp3]"><img src="a.jpg"/></a><figcaption>Listen: [audio src=&#34;` + mp3 + `&#34;]</figcaption></figure>` + "\n" +
+				`<figure class="wp-caption alignnone"><a href="big.jpg" title="[audio src=x.mp3]"><img src="a.jpg"/></a><figcaption class="wp-caption-text">Listen: [audio src=&#34;` + mp3 + `&#34;]</figcaption></figure>` + "\n" +
 				`[audio src=&#34;` + mp3 + `&#34;] Listen` + "\n",
 		},
 		{

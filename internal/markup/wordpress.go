@@ -152,7 +152,29 @@ func wpContent(s string) string {
 		s = wpautop(s, true)
 	}
 	s = shortcodeUnautop(s)
-	return doShortcodes(s, wpShortcodes)
+	return keepLayoutClasses(doShortcodes(s, wpShortcodes))
+}
+
+// wpClassAttr finds class attributes as WordPress's editors write them (double quotes).
+var wpClassAttr = regexp.MustCompile(`(?i)(\sclass=")([^"]*)(")`)
+
+// keepLayoutClasses narrows every class attribute to the layout classes WordPress content carries (alignment,
+// image size, captions, embeds), which the post policy admits and the theme styles; any other class would make the
+// policy drop the attribute, and with it an image's alignment.
+func keepLayoutClasses(s string) string {
+	return wpClassAttr.ReplaceAllStringFunc(s, func(m string) string {
+		parts := wpClassAttr.FindStringSubmatch(m)
+		var kept []string
+		for _, c := range strings.Fields(parts[2]) {
+			if layoutClass.MatchString(c) {
+				kept = append(kept, c)
+			}
+		}
+		if len(kept) == 0 {
+			return ""
+		}
+		return parts[1] + strings.Join(kept, " ") + parts[3]
+	})
 }
 
 // wpSpace is PCRE's \s without the UTF-8 flag.

@@ -648,12 +648,12 @@ func TestRenderWordPress(t *testing.T) {
 		{
 			name: "a URL alone on its line becomes an embed link",
 			in:   "Watch:\n\nhttps://www.youtube.com/watch?v=SQEQr7c0-dw&amp;t=1\n\nor not.",
-			want: Document{HTML: "<p>Watch:</p>\n<p><a href=\"https://www.youtube.com/watch?v=SQEQr7c0-dw&amp;t=1\">https://www.youtube.com/watch?v=SQEQr7c0-dw&amp;t=1</a></p>\n<p>or not.</p>\n"},
+			want: Document{HTML: "<p>Watch:</p>\n<p class=\"embed\"><a href=\"https://www.youtube.com/watch?v=SQEQr7c0-dw&amp;t=1\">https://www.youtube.com/watch?v=SQEQr7c0-dw&amp;t=1</a></p>\n<p>or not.</p>\n"},
 		},
 		{
 			name: "a URL alone in a block paragraph becomes an embed link",
 			in:   "<!-- wp:paragraph -->\n<p>https://example.com/a</p>\n<!-- /wp:paragraph -->",
-			want: Document{HTML: "\n<p><a href=\"https://example.com/a\">https://example.com/a</a></p>\n"},
+			want: Document{HTML: "\n<p class=\"embed\"><a href=\"https://example.com/a\">https://example.com/a</a></p>\n"},
 		},
 		{
 			name: "a URL inside a sentence or in pre is left alone",
@@ -1011,5 +1011,22 @@ func BenchmarkRenderWordPressComment(b *testing.B) {
 	b.SetBytes(int64(len(src)))
 	for b.Loop() {
 		RenderWordPressComment(src)
+	}
+}
+
+// Alignment survives: WordPress's layout classes are kept, any other class is dropped, and a class attribute of
+// only other classes goes entirely.
+func TestRenderWordPressKeepsLayoutClasses(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{`<img class="alignright size-full wp-image-5 shiny" src="/a.jpg" alt="a">`, `<p><img class="alignright size-full wp-image-5" src="/a.jpg" alt="a"/></p>`},
+		{`<img class="site-header" src="/a.jpg" alt="a">`, `<p><img src="/a.jpg" alt="a"/></p>`},
+		{`<p class="has-text-align-center">Centred</p>`, `<p class="has-text-align-center">Centred</p>`},
+		{`[caption id="attachment_1" align="aligncenter" width="300"]<img src="/b.jpg" alt="b"> Words[/caption]`, `class="wp-caption aligncenter"`},
+	}
+	for _, tt := range tests {
+		got := string(RenderWordPress(tt.in).HTML)
+		if !strings.Contains(got, tt.want) {
+			t.Errorf("RenderWordPress(%q) = %q; want it to contain %q", tt.in, got, tt.want)
+		}
 	}
 }

@@ -66,6 +66,7 @@ func (s *Server) importUpload(w http.ResponseWriter, r *http.Request, a *adminRe
 		return blog.Errorf(blog.EUNAVAILABLE, "this server does not offer imports")
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, maxImport)
+	s.lift(w)
 	mr, err := r.MultipartReader()
 	if err != nil {
 		return blog.Errorf(blog.EINVALID, "the upload could not be read: choose a file and send the form again")
@@ -116,6 +117,15 @@ func (s *Server) importUpload(w http.ResponseWriter, r *http.Request, a *adminRe
 		return s.views.render(w, http.StatusUnprocessableEntity, "admin/transfer", page)
 	}
 	return s.streamImport(w, r, page, run, file)
+}
+
+// lift removes the server's read and write deadlines from a request that moves a whole site: a large import or
+// export takes longer than any page, and the person waiting sees its progress.
+func (s *Server) lift(w http.ResponseWriter) {
+	rc := http.NewResponseController(w)
+	if err := errors.Join(rc.SetReadDeadline(time.Time{}), rc.SetWriteDeadline(time.Time{})); err != nil {
+		s.log.Warn("lift the deadlines of a site transfer", "err", err)
+	}
 }
 
 // progressMark is where, in the rendered page, the import's progress and report are written as they come.
@@ -171,6 +181,7 @@ func (s *Server) exportDownload(w http.ResponseWriter, r *http.Request, a *admin
 		return blog.Errorf(blog.EUNAVAILABLE, "this server does not offer exports")
 	}
 	site := a.base
+	s.lift(w)
 	name := blog.Slugify(a.settings.Title)
 	if name == "" {
 		name = "salon"
