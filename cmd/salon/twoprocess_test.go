@@ -13,6 +13,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -43,7 +44,8 @@ func TestTwoProcessesOnePostgres(t *testing.T) {
 	a, b := startServe(t, bin, dsn, dir, "a"), startServe(t, bin, dsn, dir, "b")
 	salon := func(stdin string, args ...string) string {
 		t.Helper()
-		cmd := exec.Command(bin, append(args, "--db", dsn)...)
+		// Every command used here is two words (user add, settings set); the database flag follows them.
+		cmd := exec.Command(bin, slices.Concat(args[:2], []string{"--db", dsn}, args[2:])...)
 		cmd.Stdin = strings.NewReader(stdin)
 		out, err := cmd.CombinedOutput()
 		if err != nil {
@@ -57,6 +59,8 @@ func TestTwoProcessesOnePostgres(t *testing.T) {
 		t.Fatal(err)
 	}
 	path := salon("", "post", "add", "--title", "Shared thread", "--file", body)
+	// The reader below answers at once; this test is about two processes, not about how fast people type.
+	salon("", "settings", "set", "comment_min_seconds", "0")
 	due := time.Now().Add(3 * time.Second).UTC().Truncate(time.Second)
 	scheduled := salon("", "post", "add", "--title", "Scheduled piece", "--file", body, "--date", due.Format(time.RFC3339))
 
@@ -72,7 +76,8 @@ func TestTwoProcessesOnePostgres(t *testing.T) {
 
 	// A reader comments through A; a moderator signs in on A and approves through B's queue.
 	reader := client(t)
-	form := url.Values{"comment_post_ID": {postID(t, reader, a.url+path)}, "comment_parent": {"0"},
+	postNumber, token := commentForm(t, reader, a.url+path)
+	form := url.Values{"comment_post_ID": {postNumber}, "salon_form": {token}, "comment_parent": {"0"},
 		"author": {"Reader"}, "email": {"reader@example.org"}, "comment": {"Seen everywhere?"}}
 	if res := post(t, reader, a.url+"/comments/", form); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("comment through A = %d", res.StatusCode)
@@ -234,12 +239,14 @@ func post(t *testing.T, c *http.Client, u string, form url.Values) *http.Respons
 }
 
 // postID reads the post's ID from its comment form.
-func postID(t *testing.T, c *http.Client, u string) string {
+// commentForm reads the post ID and the signed form token of the comment form at u.
+func commentForm(t *testing.T, c *http.Client, u string) (postID, token string) {
 	t.Helper()
 	_, page := get(t, c, u)
-	m := regexp.MustCompile(`name="comment_post_ID" value="(\d+)"`).FindStringSubmatch(page)
-	if m == nil {
+	id := regexp.MustCompile(`name="comment_post_ID" value="(\d+)"`).FindStringSubmatch(page)
+	tok := regexp.MustCompile(`name="salon_form" value="([^"]+)"`).FindStringSubmatch(page)
+	if id == nil || tok == nil {
 		t.Fatalf("no comment form at %s", u)
 	}
-	return m[1]
+	return id[1], tok[1]
 }

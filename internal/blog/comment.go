@@ -4,6 +4,7 @@ import (
 	"net/url"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -103,8 +104,10 @@ func (in *CommentInput) Validate() FieldErrors {
 		fe["author"] = "Please enter your name."
 	case utf8.RuneCountInString(in.Name) > MaxCommentNameLen:
 		fe["author"] = "Your name is too long: at most 245 characters."
-	case !utf8.ValidString(in.Name):
+	case !utf8.ValidString(in.Name) || strings.IndexFunc(in.Name, notInName) >= 0:
 		fe["author"] = "Your name contains characters that are not text."
+	case strings.TrimFunc(in.Name, invisible) == "":
+		fe["author"] = "Please enter your name."
 	}
 	switch {
 	case in.Email == "":
@@ -128,10 +131,31 @@ func (in *CommentInput) Validate() FieldErrors {
 		fe["comment"] = "Please type your comment."
 	case utf8.RuneCountInString(in.Body) > MaxCommentLen:
 		fe["comment"] = "Your comment is too long: at most 65,525 characters."
-	case !utf8.ValidString(in.Body):
+	case !utf8.ValidString(in.Body) || strings.IndexFunc(in.Body, notInText) >= 0:
 		fe["comment"] = "Your comment contains characters that are not text."
+	case strings.TrimFunc(in.Body, invisible) == "":
+		fe["comment"] = "Please type your comment."
 	}
 	return fe
+}
+
+// notInText is a control character other than tab and newline: NUL (which PostgreSQL refuses to store), escapes
+// and the like have no place in a comment.
+func notInText(r rune) bool {
+	return (r < 0x20 && r != '\t' && r != '\n') || (r >= 0x7f && r < 0xa0)
+}
+
+// notInName is what a name may not hold: control characters (tab and newline too), and the bidirectional
+// embedding, override and isolate marks, with which a name could reverse the text shown after it. Right-to-left
+// names need none of them.
+func notInName(r rune) bool {
+	return r < 0x20 || (r >= 0x7f && r < 0xa0) || (r >= 0x202a && r <= 0x202e) || (r >= 0x2066 && r <= 0x2069)
+}
+
+// invisible is a space or a character that shows nothing (zero-width spaces and joiners, marks), of which a name or
+// a comment may not consist alone.
+func invisible(r rune) bool {
+	return unicode.IsSpace(r) || unicode.Is(unicode.Cf, r) || r == 0x3164 || r == 0x115f || r == 0x1160 || r == 0xffa0
 }
 
 // CommentFilter selects comments for the moderation queue, the CLI and the comment feeds. Zero fields do not filter.

@@ -13,6 +13,7 @@ const (
 	EINVALID     = "invalid"     // the input is wrong; Message says how, in words a user understands
 	ENOTFOUND    = "not_found"   // no such thing
 	ETOOMANY     = "too_many"    // too many attempts; Message says how long to wait
+	ETOOLARGE    = "too_large"   // a request body over its limit; Message says the limit
 	EUNAVAILABLE = "unavailable" // the database cannot be reached for the moment
 )
 

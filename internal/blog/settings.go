@@ -31,6 +31,7 @@ type Settings struct {
 	FeedItems    int
 	Permalink    PermalinkStyle
 	Discussion   Discussion
+	Notify       Notifications
 }
 
 // Discussion holds the comment settings, as WordPress's Discussion screen has them.
@@ -48,6 +49,12 @@ type Discussion struct {
 	Gravatar           bool     // use Gravatar images instead of local avatars (sends a hash of the email to Gravatar)
 	EditWindowMinutes  int      // a commenter may edit or delete their comment this long after posting
 	TrashRetentionDays int      // trashed comments are purged after this long
+	// IPRetentionDays is how long a comment's IP address (and its network) is kept; the hourly maintenance erases it
+	// after that. Rate limits count only the last hour's comments, so this never weakens them.
+	IPRetentionDays int
+	// MinSubmitSeconds is the least time between showing the comment form and a submission from it: a person
+	// takes longer to read and type, a program posting straight back does not. 0 turns the check off.
+	MinSubmitSeconds int
 }
 
 // DefaultSettings are a new site's settings.
@@ -63,7 +70,9 @@ func DefaultSettings() Settings {
 		Permalink:    PermalinkDay,
 		Discussion: Discussion{
 			Enabled: true, TrustApproved: true, MaxLinks: 2, ThreadDepth: 5, EditWindowMinutes: 10, TrashRetentionDays: 30,
+			MinSubmitSeconds: 2, IPRetentionDays: 30,
 		},
+		Notify: Notifications{Moderators: true, DigestMinutes: 10},
 	}
 }
 
@@ -96,7 +105,7 @@ func (s Setting) Set(st *Settings, v string) error { return s.set(st, v) }
 
 // SettingKeys lists every setting by its stored key. Storage keeps settings as key/value text through these, so a
 // new setting needs only a line here.
-var SettingKeys = slices.Concat(siteSettings, discussionSettings)
+var SettingKeys = slices.Concat(siteSettings, discussionSettings, notifySettings)
 
 var siteSettings = []Setting{
 	{"title", "the site's name", func(s *Settings) string { return s.Title }, func(s *Settings, v string) error {
@@ -183,7 +192,9 @@ var discussionSettings = []Setting{
 	}},
 	boolSetting("gravatar", "on: show Gravatar images (sends a hash of each commenter's email to Gravatar); off: local avatars", func(s *Settings) *bool { return &s.Discussion.Gravatar }),
 	intSetting("comment_edit_minutes", "minutes a commenter may edit or delete their own comment", 0, 1440, func(s *Settings) *int { return &s.Discussion.EditWindowMinutes }),
+	intSetting("comment_min_seconds", "refuse a comment sent sooner than this many seconds after its form was shown (0: never)", 0, 3600, func(s *Settings) *int { return &s.Discussion.MinSubmitSeconds }),
 	intSetting("trash_days", "days before trashed and spam comments are purged", 1, 3650, func(s *Settings) *int { return &s.Discussion.TrashRetentionDays }),
+	intSetting("comment_ip_days", "days a comment's IP address is kept before it is erased (the privacy page says so)", 1, 3650, func(s *Settings) *int { return &s.Discussion.IPRetentionDays }),
 }
 
 func boolSetting(key, help string, field func(*Settings) *bool) Setting {

@@ -51,6 +51,8 @@ func commands() []command {
 		{"token", "create, list and revoke API tokens (token create --user EMAIL --name N)", tokenCmd},
 		{"import", "bring in a WordPress or Disqus export (import wordpress FILE.xml, import disqus FILE.xml)", importCmd},
 		{"export", "write the site out as a WordPress export (export wordpress > FILE.xml)", exportCmd},
+		{"block", "refuse comments by email, IP, network or domain (block add, block list, block remove ID)", blockCmd},
+		{"privacy", "answer a commenter's privacy request (privacy export --email E, privacy erase --email E)", privacyCmd},
 	}
 }
 
@@ -157,6 +159,9 @@ func (d database) open(ctx context.Context) (*store.Store, error) {
 		return nil, err
 	}
 	if _, err := st.Migrate(ctx); err != nil {
+		return nil, errors.Join(err, st.Close())
+	}
+	if err := attachQueue(ctx, st); err != nil {
 		return nil, errors.Join(err, st.Close())
 	}
 	return st, nil

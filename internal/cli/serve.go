@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -21,13 +22,19 @@ import (
 const shutdownGrace = 20 * time.Second
 
 func serve(ctx context.Context, env Env, args []string) (err error) {
-	fs := flagSet(env, "serve", "serve [--addr HOST:PORT] [--data DIR] [--db URL] [--trusted-proxies CIDR,…]")
+	fs := flagSet(env, "serve", "serve [--addr HOST:PORT] [--data DIR] [--db URL] [--trusted-proxies CIDR,…] [--page-cache on|off|SIZE]")
 	addr := envString(fs, env, "addr", "SALON_ADDR", "127.0.0.1:8080", "address to listen on")
 	db := databaseFlags(fs, env)
 	proxies := envString(fs, env, "trusted-proxies", "SALON_TRUSTED_PROXIES", "", "comma-separated CIDRs of reverse proxies whose X-Forwarded-For and X-Forwarded-Proto are believed")
 	logFormat := envString(fs, env, "log-format", "SALON_LOG_FORMAT", "text", "log format: text or json")
 	logLevel := envString(fs, env, "log-level", "SALON_LOG_LEVEL", "info", "log level: debug, info, warn or error")
+	mailFlags := defineMailFlags(fs, env)
+	pageCache := envString(fs, env, "page-cache", "SALON_PAGE_CACHE", "on", "rendered pages kept for anonymous readers: on (64MB), off, or a size in MB such as 256MB")
 	if err := parse(fs, args, 0); err != nil {
+		return err
+	}
+	cache, err := parsePageCache(*pageCache)
+	if err != nil {
 		return err
 	}
 	logger, err := newLogger(env.Stderr, *logFormat, *logLevel)
@@ -51,8 +58,13 @@ func serve(ctx context.Context, env Env, args []string) (err error) {
 	if len(applied) > 0 {
 		logger.Info("migrated the database", "versions", applied)
 	}
+	notes, err := startNotifications(ctx, st, mailFlags, logger)
+	if err != nil {
+		return err
+	}
+	defer func() { err = errors.Join(err, notes.stop(shutdownGrace)) }()
 	site, err := web.New(ctx, web.Config{Store: st, Logger: logger, Proxies: trusted, Unavailable: store.IsUnavailable, Transfers: transfers(st),
-		MediaDir: filepath.Join(*db.data, "media")})
+		MediaDir: filepath.Join(*db.data, "media"), PageCache: cache, Notify: notes.web, Jobs: notes.queue})
 	if err != nil {
 		return err
 	}
@@ -60,6 +72,9 @@ func serve(ctx context.Context, env Env, args []string) (err error) {
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return fmt.Errorf("cannot listen on %s: %w", *addr, errors.Unwrap(err))
+	}
+	if err := notes.start(ctx, "http://"+ln.Addr().String()); err != nil {
+		return err
 	}
 	srv := &http.Server{
 		Handler:           site.Handler(),
@@ -94,6 +109,21 @@ func serve(ctx context.Context, env Env, args []string) (err error) {
 	}
 	logger.Info("stopped")
 	return nil
+}
+
+// parsePageCache reads --page-cache: on, off, or a budget in megabytes ("256MB", or "256").
+func parsePageCache(v string) (web.PageCache, error) {
+	switch strings.ToLower(v) {
+	case "on", "":
+		return web.PageCache{MaxBytes: web.DefaultPageCacheBytes}, nil
+	case "off", "0":
+		return web.PageCache{}, nil
+	}
+	mb, err := strconv.Atoi(strings.TrimSuffix(strings.ToUpper(v), "MB"))
+	if err != nil || mb < 0 || mb > 1<<20 {
+		return web.PageCache{}, fmt.Errorf("--page-cache %q: use on, off, or a size in megabytes such as 256MB", v)
+	}
+	return web.PageCache{MaxBytes: int64(mb) << 20}, nil
 }
 
 // startupPatience is how long serve waits for a database that cannot be reached, as when PostgreSQL and Salon

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"html/template"
+	"slices"
 	"strings"
 	"time"
 
@@ -34,6 +35,8 @@ type Store interface {
 type Workflow struct {
 	Store Store
 	Now   func() time.Time
+	// Spam scores each comment the rules do not trust or send to spam; nil leaves the classifier out.
+	Spam *Classifier
 }
 
 // Submission is one reader's comment with what is known of where it came from.
@@ -44,6 +47,12 @@ type Submission struct {
 	UserAgent string
 	// User is the signed-in writer submitting it, if any; a writer who may moderate the post is trusted.
 	User *blog.User
+	// Trap is what a program typed into the form's honeypot field, a box no person sees: such a comment is
+	// stored as spam, and the sender is not told.
+	Trap string
+	// Checks are the notes of the checks the comment passed before it got here (the form token, rate limits),
+	// recorded after the decision in the comment's moderation text.
+	Checks []string
 }
 
 // FormError is the key of FieldErrors for a problem with the whole form rather than one field.
@@ -106,10 +115,21 @@ func (w *Workflow) Submit(ctx context.Context, sub Submission, d blog.Discussion
 		Name: in.Name, Email: in.Email, URL: in.URL, IP: sub.IP, Body: in.Body, Links: countLinks(html),
 		Trusted: sub.User != nil && mayModerate(sub.User, &sub.Post), PreviouslyApproved: approved, Rules: d,
 	})
+	if w.Spam != nil && decision.Status != blog.CommentSpam && !(sub.User != nil && mayModerate(sub.User, &sub.Post)) {
+		cls, err := w.Spam.judge(ctx, in)
+		if err != nil {
+			return blog.Comment{}, err
+		}
+		decision = stricter(decision, cls)
+	}
+	if sub.Trap != "" {
+		decision = moderation.Decision{Status: blog.CommentSpam, Reasons: []string{
+			fmt.Sprintf("spam: filled in the hidden form field that people do not see (%q)", truncate(sub.Trap, 40))}}
+	}
 	c := blog.Comment{
 		PostID: sub.Post.ID, ParentID: in.ParentID, AuthorName: in.Name, AuthorEmail: in.Email, AuthorURL: in.URL,
 		AuthorIP: sub.IP, UserAgent: truncate(sub.UserAgent, 255), Body: in.Body, Format: blog.FormatMarkdown, HTML: string(html),
-		Status: decision.Status, Moderation: decision.Explain(), Created: now,
+		Status: decision.Status, Moderation: explain(decision.Reasons, sub.Checks), Created: now,
 	}
 	if sub.User != nil {
 		c.UserID = sub.User.ID
@@ -166,6 +186,18 @@ func (w *Workflow) Edit(ctx context.Context, id int64, in blog.CommentInput) (bl
 // Preview renders comment text as it will appear, without storing anything.
 func Preview(text string) template.HTML {
 	return markup.RenderComment(strings.TrimSpace(strings.ReplaceAll(text, "\r\n", "\n")))
+}
+
+// explain is the moderation text stored with a comment: the reasons for its status first, then the notes of the
+// checks it passed, so that a moderator reads why it is where it is and what it went through.
+func explain(reasons, checks []string) string {
+	lines := slices.Clone(reasons)
+	for _, c := range checks {
+		if c != "" {
+			lines = append(lines, c)
+		}
+	}
+	return strings.Join(lines, "; ")
 }
 
 func countLinks(h template.HTML) int { return strings.Count(string(h), "<a ") }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/salon-blog/salon/internal/blog"
+	"github.com/salon-blog/salon/internal/spam"
 )
 
 const commentColumns = `c.id, c.post_id, COALESCE(c.parent_id, 0), c.author_name, c.author_email, c.author_url, c.author_ip,
@@ -30,12 +31,15 @@ func (s *Store) CreateComment(ctx context.Context, c *blog.Comment) error {
 	c.Created, c.Updated, c.Format = dbTime(c.Created), dbTime(c.Created), formatOf(c.Format)
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		err := tx.QueryRowContext(ctx, `INSERT INTO comments (post_id, parent_id, author_name, author_email, author_url,
-			author_ip, user_agent, user_id, body, format, html, status, moderation, created_at, updated_at, status_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14, $14) RETURNING id`,
+			author_ip, user_agent, user_id, body, format, html, status, moderation, created_at, updated_at, status_at, author_net)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14, $14, $15) RETURNING id`,
 			c.PostID, nullID(c.ParentID), c.AuthorName, c.AuthorEmail, c.AuthorURL, c.AuthorIP, c.UserAgent, nullID(c.UserID),
-			c.Body, c.Format, c.HTML, c.Status, c.Moderation, c.Created).Scan(&c.ID)
+			c.Body, c.Format, c.HTML, c.Status, c.Moderation, c.Created, Network(c.AuthorIP)).Scan(&c.ID)
 		if err != nil {
 			return fmt.Errorf("create comment on post %d: %w", c.PostID, err)
+		}
+		if err := s.commentChanged(ctx, tx, c.ID, c.Status); err != nil {
+			return err
 		}
 		return recountComments(ctx, tx, c.PostID)
 	})
@@ -198,17 +202,37 @@ func (s *Store) SetCommentStatus(ctx context.Context, ids []int64, status blog.C
 	}
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		posts := map[int64]bool{}
+		var tm trainingModel
 		for _, id := range ids {
-			var postID int64
-			err := tx.QueryRowContext(ctx, `UPDATE comments SET status = $1, status_at = $2 WHERE id = $3 RETURNING post_id`,
-				status, s.now(), id).Scan(&postID)
+			var (
+				postID int64
+				from   blog.CommentStatus
+				label  spamLabel
+				c      spam.Comment
+			)
+			err := tx.QueryRowContext(ctx, `SELECT post_id, status, spam_label, body, author_name, author_email, author_url
+				FROM comments WHERE id = $1`, id).Scan(&postID, &from, &label, &c.Text, &c.Name, &c.Email, &c.Website)
 			if errors.Is(err, sql.ErrNoRows) {
 				return blog.Errorf(blog.ENOTFOUND, "there is no comment %d", id)
 			}
 			if err != nil {
 				return fmt.Errorf("set comment %d to %s: %w", id, status, err)
 			}
+			if _, err := tx.ExecContext(ctx, `UPDATE comments SET status = $1, status_at = $2 WHERE id = $3`, status, s.now(), id); err != nil {
+				return fmt.Errorf("set comment %d to %s: %w", id, status, err)
+			}
+			if err := s.trainOnStatus(ctx, tx, &tm, id, from, label, status, c); err != nil {
+				return err
+			}
+			if from != status {
+				if err := s.commentChanged(ctx, tx, id, status); err != nil {
+					return err
+				}
+			}
 			posts[postID] = true
+		}
+		if err := tm.save(ctx, tx); err != nil {
+			return err
 		}
 		for postID := range posts {
 			if err := recountComments(ctx, tx, postID); err != nil {

@@ -36,8 +36,8 @@ var siteTables = []table{
 	{name: "post_terms", columns: []string{"post_id", "term_id"}, kinds: "ii"},
 	{name: "settings", columns: []string{"key", "value"}, kinds: "ss"},
 	{name: "comments", columns: []string{"id", "post_id", "parent_id", "author_name", "author_email", "author_url", "author_ip",
-		"user_agent", "user_id", "body", "format", "html", "status", "moderation", "created_at", "updated_at", "status_at"},
-		kinds: "iinsssssnsssssttt", selfRef: "parent_id", identity: true},
+		"user_agent", "user_id", "body", "format", "html", "status", "moderation", "created_at", "updated_at", "status_at",
+		"author_net", "spam_label"}, kinds: "iinsssssnsssssttt" + "ss", selfRef: "parent_id", identity: true},
 	{name: "sessions", columns: []string{"token_hash", "user_id", "created_at", "expires_at"}, kinds: "sitt"},
 	{name: "api_tokens", columns: []string{"id", "user_id", "name", "token_hash", "created_at", "last_used_at", "revoked_at"}, kinds: "iisstTT", identity: true},
 	{name: "site_keys", columns: []string{"name", "value"}, kinds: "ss"},
@@ -46,6 +46,12 @@ var siteTables = []table{
 	{name: "imported", columns: []string{"source", "kind", "external_id", "local_id"}, kinds: "sssi"},
 	{name: "post_old_paths", columns: []string{"path", "post_id"}, kinds: "si"},
 	{name: "media_variants", columns: []string{"media_id", "width", "height", "path", "size"}, kinds: "iiisi"},
+	{name: "subscriptions", columns: []string{"id", "post_id", "email", "mode", "status", "created_at", "confirmed_at"}, kinds: "iissstT", identity: true},
+	{name: "notify_threads", columns: []string{"email", "post_id", "last_sent_at", "queued"}, kinds: "siTb"},
+	{name: "notify_pending", columns: []string{"email", "post_id", "comment_id", "created_at"}, kinds: "siit"},
+	{name: "post_publications", columns: []string{"post_id", "published_at", "recorded_at"}, kinds: "itt"},
+	{name: "spam_model", columns: []string{"id", "model", "version", "trained_spam", "trained_ham", "updated_at"}, kinds: "isiiit"},
+	{name: "blocks", columns: []string{"id", "kind", "value", "reason", "created_by", "created_at", "expires_at"}, kinds: "isssstT", identity: true},
 }
 
 // Counts is the number of rows in each table of a site.

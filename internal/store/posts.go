@@ -70,6 +70,9 @@ func (s *Store) CreatePost(ctx context.Context, p *blog.Post, terms blog.PostTer
 		if err := setTerms(ctx, tx, p.ID, terms); err != nil {
 			return err
 		}
+		if err := s.schedulePost(ctx, tx, p); err != nil {
+			return err
+		}
 		return addRevision(ctx, tx, p, p.AuthorID)
 	})
 }
@@ -157,6 +160,9 @@ func (s *Store) EditPost(ctx context.Context, p *blog.Post, terms blog.PostTerms
 			by = p.AuthorID
 		}
 		if err := addRevision(ctx, tx, p, by); err != nil {
+			return err
+		}
+		if err := s.schedulePost(ctx, tx, p); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM post_autosaves WHERE post_id = $1 AND user_id = $2`, p.ID, by); err != nil {

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io/fs"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
@@ -35,6 +36,11 @@ type Store struct {
 	engine string
 	// Now is the clock; tests replace it. The store reads it through now(), which gives the stored form.
 	Now func() time.Time
+	// Hooks run inside the store's transactions (to queue jobs with the change); set them before sharing the store.
+	Hooks Hooks
+	// queue is the SQLite job queue's own pool, opened by QueueDB.
+	queueMu sync.Mutex
+	queue   *sql.DB
 }
 
 // DefaultDatabaseFile is the SQLite file inside the data directory.
@@ -54,7 +60,11 @@ func (s *Store) Engine() string { return s.engine }
 
 // Close releases the database.
 func (s *Store) Close() error {
-	return errors.Join(s.read.Close(), s.write.Close())
+	var queue error
+	if s.queue != nil {
+		queue = s.queue.Close()
+	}
+	return errors.Join(s.read.Close(), s.write.Close(), queue)
 }
 
 // Ping reports whether the database answers.

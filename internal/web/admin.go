@@ -71,12 +71,15 @@ func (s *Server) adminWith(parseBody bool, h func(http.ResponseWriter, *http.Req
 			if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
 				r.Body = http.MaxBytesReader(w, r.Body, maxUpload)
 				if err := r.ParseMultipartForm(32 << 20); err != nil {
+					if tooLarge(err) {
+						return bodyError(err, "")
+					}
 					return blog.Errorf(blog.EINVALID, "the upload could not be read: it may be larger than %d MB", maxUpload>>20)
 				}
 			} else {
 				r.Body = http.MaxBytesReader(w, r.Body, maxAdminForm)
 				if err := r.ParseForm(); err != nil {
-					return blog.Errorf(blog.EINVALID, "the form could not be read")
+					return bodyError(err, "the form could not be read")
 				}
 			}
 			if err := s.checkCSRF(r, hash); err != nil {
@@ -133,7 +136,7 @@ func (s *Server) signinForm(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) signin(w http.ResponseWriter, r *http.Request) error {
 	r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
 	if err := r.ParseForm(); err != nil {
-		return blog.Errorf(blog.EINVALID, "the form could not be read")
+		return bodyError(err, "the form could not be read")
 	}
 	email, password, next := blog.NormalizeEmail(r.PostFormValue("email")), r.PostFormValue("password"), r.PostFormValue("next")
 	keys := failureKeys(email, r)

@@ -670,6 +670,7 @@ type settingsPage struct {
 	adminPage
 	Groups []settingsGroup
 	Failed bool
+	Mail   mailStatus
 }
 
 type settingsGroup struct {
@@ -706,9 +707,11 @@ type settingInput struct {
 
 // settingGroups orders the form's sections; a setting not in settingInputs lands in the last, as a text box, so
 // that a new setting is never missing from the form.
-var settingGroups = []string{"General", "Reading", "Permalinks", "Discussion", "Other"}
+var settingGroups = []string{"General", "Reading", "Permalinks", "Discussion", "Email notifications", "Other"}
 
 var settingInputs = map[string]settingInput{
+	"notify_moderators":           {"Email notifications", "Email editors and administrators", "checkbox", "About new and held comments on every post; off, only each post's author hears of its comments."},
+	"notify_digest_minutes":       {"Email notifications", "Minutes between emails to a subscriber", "number", "At most one email per thread in this time; comments that come meanwhile arrive together in the next one."},
 	"title":                       {"General", "Site title", "text", "The site's name, at the top of every page and in feeds."},
 	"tagline":                     {"General", "Tagline", "text", "In a few words, what the site is about."},
 	"url":                         {"General", "Site address (URL)", "url", "Such as https://example.com. Leave it empty to use the address each visitor asked for."},
@@ -775,7 +778,7 @@ func (s *Server) siteSettings(w http.ResponseWriter, r *http.Request, a *adminRe
 	if err != nil {
 		return err
 	}
-	v := &settingsPage{adminPage: base, Failed: len(errs) > 0}
+	v := &settingsPage{adminPage: base, Failed: len(errs) > 0, Mail: s.mailStatus()}
 	groups := map[string][]settingField{}
 	for _, k := range blog.SettingKeys {
 		value, ok := values[k.Key]

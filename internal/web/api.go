@@ -277,7 +277,7 @@ func readJSON(r *http.Request, v any) error {
 	case errors.Is(err, io.EOF):
 		return blog.Errorf(blog.EINVALID, "the request needs a JSON body")
 	case errors.As(err, &tooBig):
-		return blog.Errorf(blog.EINVALID, "the request body is larger than %d MiB", tooBig.Limit>>20)
+		return blog.Errorf(blog.ETOOLARGE, "the request body is larger than %d MiB", tooBig.Limit>>20)
 	case errors.As(err, &syntax):
 		return blog.Errorf(blog.EINVALID, "the body is not valid JSON (at byte %d)", syntax.Offset)
 	case errors.As(err, &typ) && typ.Field != "":

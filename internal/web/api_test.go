@@ -604,7 +604,7 @@ func TestAPIRequestValidation(t *testing.T) {
 		t.Errorf("refused requests stored %d posts", len(posts)-1)
 	}
 	big := `{"title": "big", "body": "` + strings.Repeat("x", blog.MaxBodyLen+2<<20) + `"}`
-	a.asEditor.call(t, "POST", "/api/posts", big).wantError(t, "a body over the limit", http.StatusBadRequest, "invalid", "larger than")
+	a.asEditor.call(t, "POST", "/api/posts", big).wantError(t, "a body over the limit", http.StatusRequestEntityTooLarge, "too_large", "larger than")
 }
 
 func TestAPIErrorsAndRouting(t *testing.T) {

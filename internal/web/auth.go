@@ -171,7 +171,7 @@ func (s *Server) resetPassword(w http.ResponseWriter, r *http.Request) error {
 	if r.Method == http.MethodPost {
 		r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
 		if err := r.ParseForm(); err != nil {
-			return blog.Errorf(blog.EINVALID, "the form could not be read")
+			return bodyError(err, "the form could not be read")
 		}
 		password, problems := newPassword(r)
 		if problems != nil {
@@ -215,7 +215,7 @@ func (s *Server) setup(w http.ResponseWriter, r *http.Request) error {
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
 	if err := r.ParseForm(); err != nil {
-		return blog.Errorf(blog.EINVALID, "the form could not be read")
+		return bodyError(err, "the form could not be read")
 	}
 	u := blog.User{Name: r.PostFormValue("name"), Email: blog.NormalizeEmail(r.PostFormValue("email")), Role: blog.RoleAdmin}
 	u.Slug = blog.Slugify(u.Name)

@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"html/template"
+	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -70,6 +71,7 @@ type formView struct {
 	Autofocus  string // the first field with an error
 	EditWindow int    // minutes
 	SignedInAs string // a signed-in writer comments under their own name
+	Token      string // the signed form token (formTokenField); "" gets a new one
 }
 
 // discussion builds the comment section of a post page. form carries what the reader typed when a submission is
@@ -137,6 +139,9 @@ func (s *Server) discussion(r *http.Request, req *request, p *blog.Post, form *f
 		}
 	}
 	form.PostID, form.EditWindow = p.ID, d.EditWindowMinutes
+	if form.Token == "" {
+		form.Token = s.signer.formToken(p.ID, req.now)
+	}
 	if u, _, ok := s.signedIn(r); ok {
 		form.SignedInAs = u.Name
 	}
@@ -193,9 +198,15 @@ func (s *Server) serveAvatar(w http.ResponseWriter, r *http.Request) {
 // submitComment takes the "Leave a Reply" form. A refused comment comes back on the post page with the reasons
 // beside the fields and everything typed still in the form; an accepted one redirects to its place in the thread.
 func (s *Server) submitComment(w http.ResponseWriter, r *http.Request) error {
+	if crossSite(r) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.WriteHeader(http.StatusForbidden)
+		_, err := io.WriteString(w, crossSiteRefusal+"\n")
+		return err
+	}
 	r.Body = http.MaxBytesReader(w, r.Body, maxCommentForm)
 	if err := r.ParseForm(); err != nil {
-		return blog.Errorf(blog.EINVALID, "the comment form could not be read")
+		return bodyError(err, "the comment form could not be read")
 	}
 	postID, err := strconv.ParseInt(r.PostFormValue("comment_post_ID"), 10, 64)
 	if err != nil {
@@ -220,17 +231,47 @@ func (s *Server) submitComment(w http.ResponseWriter, r *http.Request) error {
 		ParentID: parentID, Author: r.PostFormValue("author"), Email: r.PostFormValue("email"), URL: r.PostFormValue("url"),
 		Comment: r.PostFormValue("comment"), Remember: r.PostFormValue("wp-comment-cookies-consent") != "",
 	}
+	token := r.PostFormValue(formTokenField)
+	check := s.signer.checkFormToken(token, p.ID, req.now, time.Duration(req.settings.Discussion.MinSubmitSeconds)*time.Second)
 	if r.PostFormValue("preview") != "" {
+		// A preview keeps the form's token, so that posting right after it is not "too fast".
+		if check.Refusal == "" || check.KeepToken {
+			form.Token = token
+		}
 		form.Preview = comment.Preview(form.Comment)
 		return s.renderPost(w, r, req, &p, form, http.StatusOK)
+	}
+	// A closed thread says so rather than complain about the form, which it did not show.
+	if open, _ := comment.IsOpen(&p, req.settings.Discussion, req.now); open && check.Refusal != "" {
+		if check.KeepToken {
+			form.Token = token
+		}
+		form.FormError = check.Refusal
+		return s.renderPost(w, r, req, &p, form, check.Status)
 	}
 	c := clientOf(r)
 	sub := comment.Submission{
 		Input: blog.CommentInput{PostID: p.ID, ParentID: parentID, Name: form.Author, Email: form.Email, URL: form.URL, Body: form.Comment},
 		Post:  p, IP: ipString(c), UserAgent: r.UserAgent(),
 	}
+	if trap := r.PostFormValue(honeypotField); trap != "" {
+		sub.Trap = trap
+	}
+	if refused, err := s.blockedCommenter(r, sub); err != nil {
+		return err
+	} else if refused {
+		form.FormError, form.Token = blockedRefusal, token
+		return s.renderPost(w, r, req, &p, form, http.StatusForbidden)
+	}
 	if u, _, ok := s.signedIn(r); ok {
 		sub.User = &u
+	} else if retry, over, err := overRate(r.Context(), s.store, sub.IP, req.now); err != nil {
+		return err
+	} else if over {
+		msg, wait := rateRefusal(req.now, retry)
+		form.FormError, form.Token = msg, token
+		w.Header().Set("Retry-After", strconv.Itoa(wait))
+		return s.renderPost(w, r, req, &p, form, http.StatusTooManyRequests)
 	}
 	created, err := s.comments.Submit(r.Context(), sub, req.settings.Discussion)
 	if fe, refused := comment.IsRefusal(err); refused {
@@ -347,7 +388,7 @@ func (s *Server) editComment(w http.ResponseWriter, r *http.Request) error {
 	if r.Method == http.MethodPost {
 		r.Body = http.MaxBytesReader(w, r.Body, maxCommentForm)
 		if err := r.ParseForm(); err != nil {
-			return blog.Errorf(blog.EINVALID, "the form could not be read")
+			return bodyError(err, "the form could not be read")
 		}
 	}
 	c, err := s.ownEditable(r, req)
@@ -396,7 +437,7 @@ func (s *Server) editComment(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) previewComment(w http.ResponseWriter, r *http.Request) error {
 	r.Body = http.MaxBytesReader(w, r.Body, maxCommentForm)
 	if err := r.ParseForm(); err != nil {
-		return blog.Errorf(blog.EINVALID, "the comment could not be read")
+		return bodyError(err, "the comment could not be read")
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")

@@ -30,7 +30,7 @@ type reader struct {
 	ip     string
 }
 
-func (s *site) reader(t *testing.T, ip string) *reader {
+func (s *site) reader(t testing.TB, ip string) *reader {
 	t.Helper()
 	jar, err := cookiejar.New(nil)
 	if err != nil {
@@ -41,7 +41,7 @@ func (s *site) reader(t *testing.T, ip string) *reader {
 }
 
 // newCommentSite is a site whose proxy (the test itself) reports each reader's address, with one open post.
-func newCommentSite(t *testing.T, settings map[string]string) (*site, blog.Post) {
+func newCommentSite(t testing.TB, settings map[string]string) (*site, blog.Post) {
 	t.Helper()
 	proxies, err := web.ParseProxies("127.0.0.1,::1")
 	if err != nil {
@@ -57,19 +57,41 @@ func (rd *reader) get(t *testing.T, path string) response {
 	return get(t, rd.client, rd.s.srv.URL+path, "X-Forwarded-For", rd.ip)
 }
 
-// comment submits the form as a browser would and follows the redirect to the comment, as a browser would.
+// typingTime is how long a test reader takes to fill the comment form: past the default minimum.
+const typingTime = 3 * time.Second
+
+// comment opens the post, fills its form as a browser would (taking typingTime on the site's clock), submits it
+// and follows the redirect to the comment, as a browser would. fields may replace the form's hidden fields.
 func (rd *reader) comment(t *testing.T, postID int64, fields map[string]string) (response, response) {
 	t.Helper()
 	form := url.Values{"comment_post_ID": {strconv.FormatInt(postID, 10)}, "comment_parent": {"0"}}
+	if p, err := rd.s.store.Post(context.Background(), postID); err == nil {
+		page := rd.get(t, rd.s.path(t, p))
+		if page.doc != nil {
+			if tok := fieldValue(page.doc, "salon_form"); tok != "<missing>" {
+				form.Set("salon_form", tok)
+			}
+		}
+	}
+	rd.s.clock.advance(typingTime)
 	for k, v := range fields {
 		form.Set(k, v)
 	}
+	return rd.postComment(t, form)
+}
+
+// postComment sends a filled comment form, and follows the redirect to the comment.
+func (rd *reader) postComment(t *testing.T, form url.Values, header ...string) (response, response) {
+	t.Helper()
 	req, err := http.NewRequest("POST", rd.s.srv.URL+"/comments/", strings.NewReader(form.Encode()))
 	if err != nil {
 		t.Fatal(err)
 	}
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("X-Forwarded-For", rd.ip)
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
 	res, err := rd.client.Do(req)
 	if err != nil {
 		t.Fatal(err)
@@ -378,7 +400,7 @@ func TestModerationWordsAndLinks(t *testing.T) {
 		want blog.CommentStatus
 	}{
 		{"Plain words.", blog.CommentApproved},
-		{"One link: https://a.example", blog.CommentApproved},
+		{"The same point, with one source: https://a.example", blog.CommentApproved},
 		{"Two links: https://a.example and https://b.example", blog.CommentPending},
 		{"Try the Casino!", blog.CommentPending},
 		{"Buy viagra", blog.CommentSpam},
@@ -687,5 +709,6 @@ func TestThreadGolden(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := regexp.MustCompile(`/avatar/[0-9a-f]+\.svg`).ReplaceAllString(b.String(), "/avatar/HASH.svg")
+	got = regexp.MustCompile(`name="salon_form" value="[^"]+"`).ReplaceAllString(got, `name="salon_form" value="TOKEN"`)
 	golden(t, "thread.golden.html", got+"\n")
 }

@@ -280,6 +280,7 @@ func (s *Server) single(w http.ResponseWriter, r *http.Request, req *request) er
 	if !p.IsPublic(req.now) {
 		return errNotFound
 	}
+	pageShowsPost(r.Context(), p.ID)
 	if req.route.feed != feedNone {
 		if p.Type == blog.TypePage {
 			return errNotFound
@@ -416,6 +417,9 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, status int)
 		w.Header().Set("Retry-After", "5")
 	case http.StatusBadRequest:
 		page.Heading, page.Message = "Bad request", "The address or the form could not be understood."
+	case http.StatusRequestEntityTooLarge:
+		page.Heading, page.Message = "Too large to send", "What you sent is larger than this site accepts, so nothing was saved. "+
+			"Go back (your browser usually keeps what you typed), make it shorter, and send it again."
 	default:
 		page.Heading, page.Message = "Something went wrong", "The page could not be shown because of a fault on our side. It has been logged; please try again in a moment."
 	}

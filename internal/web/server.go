@@ -38,11 +38,15 @@ type Store interface {
 	SessionUser(ctx context.Context, tokenHash string) (blog.User, error)
 	DeleteSession(ctx context.Context, tokenHash string) error
 	comment.Store
+	comment.SpamStore
+	rateStore
+	blockStore
 	authStore
 	siteAdminStore
 	postAdminStore
 	mediaStore
 	apiStore
+	cacheStore
 }
 
 // Config is what the site needs from its operator.
@@ -61,9 +65,15 @@ type Config struct {
 	// Unavailable tells a database that cannot be reached for the moment from other faults, so that readers get
 	// "back in a moment" (503) while PostgreSQL restarts. Nil means every fault is a 500.
 	Unavailable func(error) bool
+	// Notify is email: subscriptions, emailed links, the test email; its zero value leaves mail off.
+	Notify Notifications
+	// Jobs is the job queue for the failed-jobs screen; nil says the server runs none.
+	Jobs JobQueue
 	// Transfers imports and exports whole sites, for the admin area's Import and export screen; nil leaves the
 	// screen saying that this server does not offer them.
 	Transfers Transfers
+	// PageCache keeps rendered public pages for anonymous readers; the zero value keeps none.
+	PageCache PageCache
 }
 
 // Server is the public site.
@@ -79,8 +89,12 @@ type Server struct {
 	passwords   *argon2id.Params
 	signInDelay time.Duration
 	signer      signer
+	notify      Notifications
+	notifyKey   []byte // signs the links in emails (the "notify" site key, as the notifier's)
+	jobs        JobQueue
 	comments    *comment.Workflow
 	unavailable func(error) bool
+	cache       *pageCache // nil: no page cache
 }
 
 // New parses the templates and fingerprints the static files; a broken template fails here, not on a request.
@@ -99,7 +113,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	}
 	s := &Server{store: cfg.Store, log: cfg.Logger, proxies: cfg.Proxies, now: cfg.Now, views: v, assets: a, signer: signer{key},
 		unavailable: cfg.Unavailable, mediaDir: cfg.MediaDir, passwords: cfg.PasswordParams,
-		signInDelay: cfg.SignInDelay, transfers: cfg.Transfers}
+		signInDelay: cfg.SignInDelay, transfers: cfg.Transfers, cache: newPageCache(cfg.PageCache)}
 	if s.passwords == nil {
 		s.passwords = argon2id.DefaultParams
 	}
@@ -112,7 +126,12 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	if s.now == nil {
 		s.now = time.Now
 	}
-	s.comments = &comment.Workflow{Store: cfg.Store, Now: func() time.Time { return s.now().UTC().Truncate(time.Second) }}
+	s.comments = &comment.Workflow{Store: cfg.Store, Now: func() time.Time { return s.now().UTC().Truncate(time.Second) },
+		Spam: &comment.Classifier{Store: cfg.Store}}
+	s.notify, s.jobs = cfg.Notify, cfg.Jobs
+	if s.notifyKey, err = cfg.Store.SiteKey(ctx, "notify"); err != nil {
+		return nil, err
+	}
 	return s, nil
 }
 
@@ -123,11 +142,12 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("GET /static/{file}", s.assets)
 	mux.HandleFunc("GET /avatar/{file}", s.serveAvatar)
 	mux.Handle("POST /comments/{$}", s.page(s.submitComment))
+	mux.Handle("GET "+privacyPath+"{$}", s.page(s.privacyPolicy))
 	mux.Handle("POST /comments/preview/{$}", s.page(s.previewComment))
 	mux.Handle("GET /comments/{id}/{$}", s.page(s.commentLink))
-	mux.Handle("GET /comments/feed/{$}", s.page(s.public))
-	mux.Handle("GET /comments/feed/atom/{$}", s.page(s.public))
-	mux.Handle("GET /comments/feed/rss2/{$}", s.page(s.public))
+	mux.Handle("GET /comments/feed/{$}", s.cached(s.page(s.public)))
+	mux.Handle("GET /comments/feed/atom/{$}", s.cached(s.page(s.public)))
+	mux.Handle("GET /comments/feed/rss2/{$}", s.cached(s.page(s.public)))
 	mux.Handle("GET /comments/{id}/edit/{$}", s.page(s.editComment))
 	mux.Handle("POST /comments/{id}/edit/{$}", s.page(s.editComment))
 	mux.Handle("GET /admin/signin/{$}", s.page(s.signinForm))
@@ -139,13 +159,15 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("POST /admin/comments/{id}/edit/{$}", s.moderation(s.editAnyComment))
 	mux.Handle("POST /admin/comments/{id}/reply/{$}", s.moderation(s.replyAsAuthor))
 	s.authRoutes(mux)
+	s.blockRoutes(mux)
 	s.siteAdminRoutes(mux)
 	s.transferRoutes(mux)
 	s.postAdminRoutes(mux)
 	s.mediaRoutes(mux)
+	s.notifyRoutes(mux)
 	s.apiRoutes(mux)
-	mux.Handle("GET /{$}", s.page(s.public))
-	mux.Handle("GET /", s.page(s.public))
+	mux.Handle("GET /{$}", s.cached(s.page(s.public)))
+	mux.Handle("GET /", s.cached(s.page(s.public)))
 	return s.middleware(mux)
 }
 
@@ -163,7 +185,7 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 				}
 				s.log.ErrorContext(r.Context(), "panic", "path", r.URL.Path, "panic", v, "stack", string(debug.Stack()))
 				if !rec.wrote {
-					s.renderError(rec, r, http.StatusInternalServerError)
+					s.renderPanicPage(rec, r)
 				}
 			}
 			s.log.InfoContext(r.Context(), "request", "method", r.Method, "path", r.URL.Path, "status", rec.status,
@@ -249,10 +271,44 @@ func errorStatus(err error) int {
 		return http.StatusForbidden
 	case blog.ETOOMANY:
 		return http.StatusTooManyRequests
+	case blog.ETOOLARGE:
+		return http.StatusRequestEntityTooLarge
 	case blog.EUNAVAILABLE:
 		return http.StatusServiceUnavailable
 	}
 	return http.StatusInternalServerError
+}
+
+// renderPanicPage shows the 500 page after a panic; when showing it panics too (the fault is in what every page
+// reads), the reader still gets a plain 500 rather than a dropped connection.
+func (s *Server) renderPanicPage(w *statusRecorder, r *http.Request) {
+	defer func() {
+		if v := recover(); v != nil {
+			s.log.ErrorContext(r.Context(), "panic in the error page", "path", r.URL.Path, "panic", v)
+			if !w.wrote {
+				w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+				w.WriteHeader(http.StatusInternalServerError)
+				fmt.Fprintln(w, "Something went wrong on our side. Please try again in a moment.")
+			}
+		}
+	}()
+	s.renderError(w, r, http.StatusInternalServerError)
+}
+
+// bodyError is the error for a request body that could not be read: over its limit (413, "too large to send"),
+// or else invalid (400) with the message given.
+func bodyError(err error, invalid string) error {
+	var over *http.MaxBytesError
+	if errors.As(err, &over) {
+		return blog.Errorf(blog.ETOOLARGE, "what was sent is larger than the %d KiB this form accepts", over.Limit>>10)
+	}
+	return blog.Errorf(blog.EINVALID, "%s", invalid)
+}
+
+// tooLarge reports whether reading a body failed on its size limit.
+func tooLarge(err error) bool {
+	var over *http.MaxBytesError
+	return errors.As(err, &over)
 }
 
 // errNotFound is returned by handlers for any URL that names nothing.

@@ -55,7 +55,7 @@ type site struct {
 }
 
 // newSite starts the public site over a fresh SQLite file, with two users and the given settings.
-func newSite(t *testing.T, settings map[string]string, proxies web.Proxies) *site {
+func newSite(t testing.TB, settings map[string]string, proxies web.Proxies) *site {
 	t.Helper()
 	s := newEmptySite(t, proxies)
 	for k, v := range settings {
@@ -76,7 +76,7 @@ func newSite(t *testing.T, settings map[string]string, proxies web.Proxies) *sit
 
 // newEmptySite starts the site over a fresh SQLite file with no users, as a new installation is; the test is
 // its proxy (127.0.0.1 is trusted) unless proxies says otherwise.
-func newEmptySite(t *testing.T, proxies ...web.Proxies) *site {
+func newEmptySite(t testing.TB, proxies ...web.Proxies) *site {
 	t.Helper()
 	ctx := context.Background()
 	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "salon.db"))
@@ -108,7 +108,7 @@ func startSite(t *testing.T, st web.Store, proxies web.Proxies, clk *clock) *htt
 	return startSiteWith(t, web.Config{Store: st, Proxies: proxies, Now: clk.Now})
 }
 
-func startSiteWith(t *testing.T, cfg web.Config) *httptest.Server {
+func startSiteWith(t testing.TB, cfg web.Config) *httptest.Server {
 	t.Helper()
 	s, err := web.New(context.Background(), cfg)
 	if err != nil {
@@ -125,7 +125,7 @@ func noRedirects(srv *httptest.Server) *http.Client {
 	return c
 }
 
-func (s *site) add(t *testing.T, d post.Draft) blog.Post {
+func (s *site) add(t testing.TB, d post.Draft) blog.Post {
 	t.Helper()
 	p, err := s.writer.Create(context.Background(), d)
 	if err != nil {

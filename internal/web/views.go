@@ -23,7 +23,7 @@ type views struct {
 }
 
 // publicPages are the reader-facing pages, each the site layout plus its content template.
-var publicPages = []string{"list", "post", "error", "edit"}
+var publicPages = []string{"list", "post", "error", "edit", "notice", "privacy"}
 
 // pageFiles lists, for each page, the templates it is made of: a layout first, then what defines "content". Every
 // templates/admin/NAME.html but the layout is the admin page "admin/NAME".
@@ -123,6 +123,10 @@ func zeroPage(name string) any {
 		return &editPage{}
 	case "error":
 		return &errorPage{}
+	case "notice":
+		return &noticePage{}
+	case "admin/jobs":
+		return &jobsPage{}
 	}
 	return nil
 }
