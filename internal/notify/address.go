@@ -31,7 +31,7 @@ func CheckAddress(email string) error {
 		}
 	}
 	tld := labels[len(labels)-1]
-	if len(tld) < 2 || strings.HasPrefix(tld, "xn--") == false && strings.ContainsAny(tld, "0123456789-") {
+	if len(tld) < 2 || !strings.HasPrefix(tld, "xn--") && strings.ContainsAny(tld, "0123456789-") {
 		return bad
 	}
 	return nil
