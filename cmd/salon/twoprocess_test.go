@@ -169,9 +169,9 @@ type serveProcess struct {
 // log returns what the process has logged so far.
 func (p *serveProcess) log() string { return p.logs.snapshot() }
 
-func startServe(t *testing.T, bin, dsn, dir, name string) *serveProcess {
+func startServe(t *testing.T, bin, dsn, dir, name string, flags ...string) *serveProcess {
 	t.Helper()
-	cmd := exec.Command(bin, "serve", "--addr", "127.0.0.1:0", "--db", dsn, "--data", filepath.Join(dir, name))
+	cmd := exec.Command(bin, slices.Concat([]string{"serve", "--addr", "127.0.0.1:0", "--db", dsn, "--data", filepath.Join(dir, name)}, flags)...)
 	logs, err := cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)

@@ -14,6 +14,7 @@ import (
 	"github.com/salon-blog/salon/internal/jobs"
 	"github.com/salon-blog/salon/internal/mail"
 	"github.com/salon-blog/salon/internal/notify"
+	"github.com/salon-blog/salon/internal/privacy"
 	"github.com/salon-blog/salon/internal/store"
 	"github.com/salon-blog/salon/internal/web"
 )
@@ -92,6 +93,7 @@ func startNotifications(ctx context.Context, st *store.Store, f mailFlags, logge
 	}
 	workers := river.NewWorkers()
 	notify.Register(workers, n)
+	privacy.Register(workers, &privacy.Mailer{Store: st, Notifier: n})
 	q, err := openQueue(ctx, st, jobs.Config{Workers: workers, Logger: logger, Backoff: wait, MaxAttempts: attempts})
 	if err != nil {
 		return nil, err

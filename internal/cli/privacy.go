@@ -7,64 +7,20 @@ import (
 	"time"
 
 	"github.com/salon-blog/salon/internal/blog"
+	"github.com/salon-blog/salon/internal/privacy"
 	"github.com/salon-blog/salon/internal/store"
 )
 
 // The answers to a commenter's privacy request, for an administrator to run: everything held about an email
-// address, as JSON, and its erasure.
-//
-// A commenter asking for themselves, by a link sent to their address to prove it is theirs, needs the site to send
-// email; that is not built here. When internal/mail can send, a public form would mail a signed, short-lived link
-// (as signer.sign does for cookies) whose page calls the same store methods: PersonalData and ErasePersonalData.
+// address, as JSON, and its erasure. A commenter can ask for themselves too, by a signed link mailed to the address
+// (internal/privacy, internal/web/privacy_request.go): the same export document and the same store methods,
+// PersonalData and ErasePersonalData.
 
 func privacyCmd(ctx context.Context, env Env, args []string) error {
 	return subcommand(env, "privacy", args, map[string]func(context.Context, Env, []string) error{
 		"export": privacyExport,
 		"erase":  privacyErase,
 	})(ctx)
-}
-
-// privacyJSON is the stable shape of `salon privacy export`.
-type privacyJSON struct {
-	Email         string                `json:"email"`
-	Exported      time.Time             `json:"exported"`
-	Comments      []privacyComment      `json:"comments"`
-	Subscriptions []privacySubscription `json:"subscriptions"`
-	Account       *privacyAccount       `json:"account"`
-	Notes         []string              `json:"notes"`
-}
-
-type privacyComment struct {
-	ID        int64     `json:"id"`
-	PostID    int64     `json:"post_id"`
-	PostTitle string    `json:"post_title"`
-	PostURL   string    `json:"post_url"`
-	URL       string    `json:"url"` // the comment's own link, which answers only while it is approved
-	ParentID  int64     `json:"parent_id,omitempty"`
-	Status    string    `json:"status"`
-	Created   time.Time `json:"created"`
-	Updated   time.Time `json:"updated"`
-	Name      string    `json:"name"`
-	Email     string    `json:"email"`
-	Website   string    `json:"website"`
-	IP        string    `json:"ip"` // "" once erased after the site's comment_ip_days
-	UserAgent string    `json:"user_agent"`
-	Text      string    `json:"text"`
-}
-
-type privacySubscription struct {
-	ID        int64     `json:"id"`
-	PostID    int64     `json:"post_id"`
-	PostTitle string    `json:"post_title"`
-	Mode      string    `json:"mode"`
-	Confirmed bool      `json:"confirmed"`
-	Created   time.Time `json:"created"`
-}
-
-type privacyAccount struct {
-	ID   int64  `json:"id"`
-	Name string `json:"name"`
-	Role string `json:"role"`
 }
 
 func privacyExport(ctx context.Context, env Env, args []string) (err error) {
@@ -90,25 +46,7 @@ func privacyExport(ctx context.Context, env Env, args []string) (err error) {
 	if err != nil {
 		return err
 	}
-	out := privacyJSON{Email: data.Email, Exported: time.Now().UTC().Truncate(time.Second),
-		Comments: []privacyComment{}, Subscriptions: []privacySubscription{}, Notes: []string{
-			fmt.Sprintf("IP addresses are kept %d days after a comment is sent, then erased.", settings.Discussion.IPRetentionDays),
-			"Email addresses are never published. Names, websites and comment texts of approved comments are public.",
-		}}
-	for _, c := range data.Comments {
-		postURL := settings.URL + settings.PostPath(&c.Post)
-		out.Comments = append(out.Comments, privacyComment{ID: c.ID, PostID: c.PostID, PostTitle: c.Post.Title, PostURL: postURL,
-			URL: fmt.Sprintf("%s/comments/%d/", settings.URL, c.ID), ParentID: c.ParentID, Status: string(c.Status),
-			Created: c.Created, Updated: c.Updated, Name: c.AuthorName, Email: c.AuthorEmail, Website: c.AuthorURL,
-			IP: c.AuthorIP, UserAgent: c.UserAgent, Text: c.Body})
-	}
-	for _, s := range data.Subscriptions {
-		out.Subscriptions = append(out.Subscriptions, privacySubscription{ID: s.ID, PostID: s.PostID, PostTitle: s.PostTitle,
-			Mode: string(s.Mode), Confirmed: s.Active, Created: s.Created})
-	}
-	if u := data.User; u != nil {
-		out.Account = &privacyAccount{ID: u.ID, Name: u.Name, Role: string(u.Role)}
-	}
+	out := privacy.Export(settings, data, time.Now())
 	if err := writeJSON(env, out); err != nil {
 		return err
 	}

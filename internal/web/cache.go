@@ -133,7 +133,7 @@ var harmlessParams = map[string]bool{
 // personalCookies make a page this reader's own: a session (the page shows who is signed in), comments this
 // browser wrote (held ones show to their author, with edit links), and the commenter details the form is filled
 // with. A request carrying any of them is neither served from the cache nor stored in it.
-var personalCookies = []string{sessionCookie, mineCookie, commenterName}
+var personalCookies = []string{sessionCookie, mineCookie, commenterName, noticeCookie}
 
 // cacheKey is the key a request's page is cached under, and false for a request the cache must not answer:
 // anything but GET and HEAD, a personal cookie, a query parameter that may change the page. The key holds the

@@ -29,6 +29,8 @@ type discussionView struct {
 	Newer, Older  string // comment pages
 	Open          bool
 	ClosedMessage string
+	// Notice is a line for this reader after posting (subscribeNotices), such as "check your inbox".
+	Notice string
 	// ShowForm is Open, or a refused submission shown again: the reader's text stays in the box even when the
 	// thread closed while they typed.
 	ShowForm bool
@@ -72,6 +74,11 @@ type formView struct {
 	EditWindow int    // minutes
 	SignedInAs string // a signed-in writer comments under their own name
 	Token      string // the signed form token (formTokenField); "" gets a new one
+	// MailOn offers "Notify me of follow-up comments by email" (only when mail is configured); Subscribe and
+	// SubscribeMode are the reader's choice.
+	MailOn        bool
+	Subscribe     bool
+	SubscribeMode blog.SubscriptionMode
 }
 
 // discussion builds the comment section of a post page. form carries what the reader typed when a submission is
@@ -139,6 +146,10 @@ func (s *Server) discussion(r *http.Request, req *request, p *blog.Post, form *f
 		}
 	}
 	form.PostID, form.EditWindow = p.ID, d.EditWindowMinutes
+	form.MailOn = s.mailOn()
+	if form.SubscribeMode == "" {
+		form.SubscribeMode = blog.NotifyReplies
+	}
 	if form.Token == "" {
 		form.Token = s.signer.formToken(p.ID, req.now)
 	}
@@ -230,6 +241,11 @@ func (s *Server) submitComment(w http.ResponseWriter, r *http.Request) error {
 	form := &formView{
 		ParentID: parentID, Author: r.PostFormValue("author"), Email: r.PostFormValue("email"), URL: r.PostFormValue("url"),
 		Comment: r.PostFormValue("comment"), Remember: r.PostFormValue("wp-comment-cookies-consent") != "",
+		Subscribe: r.PostFormValue(subscribeField) != "" && s.mailOn(),
+	}
+	form.SubscribeMode, err = blog.ParseSubscriptionMode(r.PostFormValue(subscribeModeField))
+	if err != nil {
+		form.SubscribeMode = blog.NotifyReplies
 	}
 	token := r.PostFormValue(formTokenField)
 	check := s.signer.checkFormToken(token, p.ID, req.now, time.Duration(req.settings.Discussion.MinSubmitSeconds)*time.Second)
@@ -273,6 +289,17 @@ func (s *Server) submitComment(w http.ResponseWriter, r *http.Request) error {
 		w.Header().Set("Retry-After", strconv.Itoa(wait))
 		return s.renderPost(w, r, req, &p, form, http.StatusTooManyRequests)
 	}
+	if form.Subscribe {
+		// Refused before the comment is stored, so that sending the form again posts it once.
+		if refusal := s.subscribeRefusal(r, sub.User, form); refusal != nil {
+			form.Errors, form.Token = refusal, token
+			form.Autofocus = "email"
+			if _, onEmail := refusal["email"]; !onEmail {
+				form.FormError, form.Autofocus = refusal[comment.FormError], ""
+			}
+			return s.renderPost(w, r, req, &p, form, http.StatusUnprocessableEntity)
+		}
+	}
 	created, err := s.comments.Submit(r.Context(), sub, req.settings.Discussion)
 	if fe, refused := comment.IsRefusal(err); refused {
 		form.Errors, form.FormError = fe, fe[comment.FormError]
@@ -290,6 +317,9 @@ func (s *Server) submitComment(w http.ResponseWriter, r *http.Request) error {
 	s.signer.addOwnComment(w, r, ownComment{ID: created.ID, Created: created.Created}, c.Secure)
 	if sub.User == nil {
 		rememberCommenter(w, r, commenter{Name: created.AuthorName, Email: created.AuthorEmail, URL: created.AuthorURL}, form.Remember, c.Secure)
+	}
+	if form.Subscribe {
+		s.subscribe(w, r, created, form.SubscribeMode, c.Secure)
 	}
 	http.Redirect(w, r, "/comments/"+strconv.FormatInt(created.ID, 10)+"/", http.StatusSeeOther)
 	return nil

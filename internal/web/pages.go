@@ -304,6 +304,9 @@ func (s *Server) renderPost(w http.ResponseWriter, r *http.Request, req *request
 			return err
 		}
 		page.Discussion = d
+		if form == nil {
+			d.Notice = takeNotice(w, r)
+		}
 	}
 	if err := s.fillBase(r.Context(), req, &page.basePage, commentPagePath(canonical, req.route.commentPage)); err != nil {
 		return err

@@ -47,6 +47,7 @@ type Store interface {
 	mediaStore
 	apiStore
 	cacheStore
+	privacyStore
 }
 
 // Config is what the site needs from its operator.
@@ -165,6 +166,7 @@ func (s *Server) Handler() http.Handler {
 	s.postAdminRoutes(mux)
 	s.mediaRoutes(mux)
 	s.notifyRoutes(mux)
+	s.privacyRequestRoutes(mux)
 	s.apiRoutes(mux)
 	mux.Handle("GET /{$}", s.cached(s.page(s.public)))
 	mux.Handle("GET /", s.cached(s.page(s.public)))

@@ -23,7 +23,7 @@ type views struct {
 }
 
 // publicPages are the reader-facing pages, each the site layout plus its content template.
-var publicPages = []string{"list", "post", "error", "edit", "notice", "privacy"}
+var publicPages = []string{"list", "post", "error", "edit", "notice", "privacy", "privacy-request"}
 
 // pageFiles lists, for each page, the templates it is made of: a layout first, then what defines "content". Every
 // templates/admin/NAME.html but the layout is the admin page "admin/NAME".
@@ -125,6 +125,10 @@ func zeroPage(name string) any {
 		return &errorPage{}
 	case "notice":
 		return &noticePage{}
+	case "privacy":
+		return &privacyPage{}
+	case "privacy-request":
+		return &privacyRequestPage{}
 	case "admin/jobs":
 		return &jobsPage{}
 	}
