@@ -790,7 +790,16 @@ func blockTagBreaks(s string) string {
 // unwrapBlockTags is wpautop's
 //
 //	preg_replace('!<p>\s*(</?' . $allblocks . '[^>]*>)\s*</p>!', '$1', …)
-func unwrapBlockTags(s string) string {
+func unwrapBlockTags(s string) string { return dropPAroundBlockTags(s, true) }
+
+// dropPBeforeBlockTags is wpautop's
+//
+//	preg_replace('!<p>\s*(</?' . $allblocks . '[^>]*>)!', '$1', …)
+func dropPBeforeBlockTags(s string) string { return dropPAroundBlockTags(s, false) }
+
+// dropPAroundBlockTags removes a <p> (and the spaces after it) that opens right before a block tag; with closed,
+// only where a </p> follows the block tag, which goes too.
+func dropPAroundBlockTags(s string, closed bool) string {
 	var b strings.Builder
 	last := 0
 	for i := 0; ; {
@@ -801,39 +810,17 @@ func unwrapBlockTags(s string) string {
 		i += j
 		k := skipWPSpace(s, i+len("<p>"))
 		if e := blockTagEnd(s, k); e >= 0 {
+			if !closed {
+				b.WriteString(s[last:i])
+				last, i = k, e
+				continue
+			}
 			if m := skipWPSpace(s, e); strings.HasPrefix(s[m:], "</p>") {
 				b.WriteString(s[last:i])
 				b.WriteString(s[k:e])
 				last, i = m+len("</p>"), m+len("</p>")
 				continue
 			}
-		}
-		i++
-	}
-	if last == 0 {
-		return s
-	}
-	b.WriteString(s[last:])
-	return b.String()
-}
-
-// dropPBeforeBlockTags is wpautop's
-//
-//	preg_replace('!<p>\s*(</?' . $allblocks . '[^>]*>)!', '$1', …)
-func dropPBeforeBlockTags(s string) string {
-	var b strings.Builder
-	last := 0
-	for i := 0; ; {
-		j := strings.Index(s[i:], "<p>")
-		if j < 0 {
-			break
-		}
-		i += j
-		k := skipWPSpace(s, i+len("<p>"))
-		if e := blockTagEnd(s, k); e >= 0 {
-			b.WriteString(s[last:i])
-			last, i = k, e
-			continue
 		}
 		i++
 	}
