@@ -116,11 +116,16 @@ func (w *Workflow) Submit(ctx context.Context, sub Submission, d blog.Discussion
 		Trusted: sub.User != nil && mayModerate(sub.User, &sub.Post), PreviouslyApproved: approved, Rules: d,
 	})
 	if w.Spam != nil && decision.Status != blog.CommentSpam && !(sub.User != nil && mayModerate(sub.User, &sub.Post)) {
-		cls, err := w.Spam.judge(ctx, in)
+		cls, verdict, err := w.Spam.judge(ctx, in)
 		if err != nil {
 			return blog.Comment{}, err
 		}
-		decision = stricter(decision, cls)
+		if decided := stricter(decision, cls); decided.Status != decision.Status {
+			decision = decided
+		} else {
+			// The rules decided; the classifier's view still belongs in the audit trail.
+			sub.Checks = append(sub.Checks, "classifier: "+verdict)
+		}
 	}
 	if sub.Trap != "" {
 		decision = moderation.Decision{Status: blog.CommentSpam, Reasons: []string{

@@ -58,22 +58,22 @@ func (c *Classifier) current(ctx context.Context) (*spam.Model, int, error) {
 
 // judge is the classifier's decision on a comment: approved (it passes, and says nothing), held or spam, with the
 // verdict as the reason.
-func (c *Classifier) judge(ctx context.Context, in blog.CommentInput) (moderation.Decision, error) {
+func (c *Classifier) judge(ctx context.Context, in blog.CommentInput) (moderation.Decision, string, error) {
 	m, each, err := c.current(ctx)
 	if err != nil {
-		return moderation.Decision{}, err
+		return moderation.Decision{}, "", err
 	}
 	v := m.Score(spam.Comment{Text: in.Body, Name: in.Name, Email: in.Email, Website: in.URL})
 	switch {
 	case v.Spam >= spam.SpamAt && each >= OwnDecisionsForSpam:
-		return moderation.Decision{Status: blog.CommentSpam, Reasons: []string{"spam: " + v.String()}}, nil
+		return moderation.Decision{Status: blog.CommentSpam, Reasons: []string{"spam: " + v.String()}}, v.String(), nil
 	case v.Spam >= spam.SpamAt:
 		return moderation.Decision{Status: blog.CommentPending, Reasons: []string{fmt.Sprintf(
-			"held: %s (spam once this site's moderators have trained %d of each kind)", v, OwnDecisionsForSpam)}}, nil
+			"held: %s (spam once this site's moderators have trained %d of each kind)", v, OwnDecisionsForSpam)}}, v.String(), nil
 	case v.Spam >= spam.HoldAt:
-		return moderation.Decision{Status: blog.CommentPending, Reasons: []string{"held: " + v.String()}}, nil
+		return moderation.Decision{Status: blog.CommentPending, Reasons: []string{"held: " + v.String()}}, v.String(), nil
 	}
-	return moderation.Decision{Status: blog.CommentApproved}, nil
+	return moderation.Decision{Status: blog.CommentApproved}, v.String(), nil
 }
 
 // stricter combines the rules' decision with the classifier's: the stricter status wins. When the classifier's

@@ -38,8 +38,8 @@ func TestClassifier(t *testing.T) {
 		t.Errorf("untrained site: %s %q; want held, saying it would be spam later", c.Status, c.Moderation)
 	}
 	if c := submit(s.w, "Reader", "Lovely photos! We visited the same village in 2019."); c.Status != blog.CommentApproved ||
-		c.Moderation != "approved: no rule held it" {
-		t.Errorf("ordinary comment: %s %q; want approved by the rules alone", c.Status, c.Moderation)
+		c.Moderation != "approved: no rule held it; classifier: under 1% spam" {
+		t.Errorf("ordinary comment: %s %q; want approved by the rules, with the classifier's view recorded", c.Status, c.Moderation)
 	}
 
 	// The moderators train 50 of each kind: a campaign about "zorblax" (a word the starting model never saw) as

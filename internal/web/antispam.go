@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -37,6 +38,8 @@ type formCheck struct {
 	// KeepToken is set when the same token becomes good by waiting (sent too fast), so the form shown again keeps
 	// it; otherwise the form gets a new one.
 	KeepToken bool
+	// Note says, for a token that passed, what the check saw: the moderator's audit trail.
+	Note string
 }
 
 // checkFormToken checks a submitted token against the post it was sent for and the time now. min is the least time
@@ -67,7 +70,7 @@ func (s signer) checkFormToken(token string, postID int64, now time.Time, min ti
 		return formCheck{Status: http.StatusUnprocessableEntity, KeepToken: true,
 			Refusal: "Your comment was sent too quickly after the page was opened. Please wait a moment and send it again: nothing you typed has been lost."}
 	}
-	return formCheck{}
+	return formCheck{Note: fmt.Sprintf("form: signed for this post, sent %s after it was shown", age.Round(time.Second))}
 }
 
 // crossSite reports whether a POST was sent from another site's page: its Origin header, or failing that its

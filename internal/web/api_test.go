@@ -667,11 +667,16 @@ func TestAPIComments(t *testing.T) {
 	first := list.get("items.2").(map[string]any) // oldest last
 	for k, v := range map[string]any{"id": 1.0, "post_id": float64(a.post.ID), "parent_id": 0.0, "status": "pending", "author_name": "Reader One",
 		"author_email": "one@example.org", "author_url": "https://one.example", "author_ip": "198.51.100.1", "body": "On Ann's post.",
-		"html": "<p>On Ann’s post.</p>\n", "path": "/comments/1/", "moderation": "held: first comment from this email address",
+		"html": "<p>On Ann’s post.</p>\n", "path": "/comments/1/",
 		"post": map[string]any{"id": float64(a.post.ID), "title": "The debate", "path": a.path(t, a.post)}} {
 		if diff := cmp.Diff(v, first[k]); diff != "" {
 			t.Errorf("comment 1 %s (-want +got):\n%s", k, diff)
 		}
+	}
+	// Every layer the comment passed is on record after the rule that held it: the form, the limits, the classifier.
+	if m, _ := first["moderation"].(string); !strings.HasPrefix(m, "held: first comment from this email address; form: signed for this post, sent ") ||
+		!strings.Contains(m, "; not blocked; within the rate limits") || !strings.Contains(m, "; classifier: ") {
+		t.Errorf("comment 1 moderation = %q; want the rule that held it, then each layer it passed", m)
 	}
 	count := func(query string) int64 {
 		t.Helper()

@@ -273,6 +273,7 @@ func (s *Server) submitComment(w http.ResponseWriter, r *http.Request) error {
 	if trap := r.PostFormValue(honeypotField); trap != "" {
 		sub.Trap = trap
 	}
+	sub.Checks = append(sub.Checks, check.Note)
 	if refused, err := s.blockedCommenter(r, sub); err != nil {
 		return err
 	} else if refused {
@@ -288,6 +289,8 @@ func (s *Server) submitComment(w http.ResponseWriter, r *http.Request) error {
 		form.FormError, form.Token = msg, token
 		w.Header().Set("Retry-After", strconv.Itoa(wait))
 		return s.renderPost(w, r, req, &p, form, http.StatusTooManyRequests)
+	} else {
+		sub.Checks = append(sub.Checks, "not blocked; within the rate limits of its address and network")
 	}
 	if form.Subscribe {
 		// Refused before the comment is stored, so that sending the form again posts it once.
