@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -361,20 +362,49 @@ func TestStaticAssets(t *testing.T) {
 	}
 }
 
+// Every kind of answer carries the security headers: pages, feeds, assets, redirects, errors, admin screens, the
+// API and refusals.
 func TestSecurityHeaders(t *testing.T) {
 	s := newSite(t, nil, nil)
-	r := s.get(t, "/")
-	for h, want := range map[string]string{
-		"X-Content-Type-Options": "nosniff",
-		"Referrer-Policy":        "strict-origin-when-cross-origin",
-	} {
-		if got := r.header.Get(h); got != want {
-			t.Errorf("%s = %q; want %q", h, got, want)
-		}
+	p := s.add(t, post.Draft{Title: "Headers", Body: "Body.", Date: start.Add(-time.Hour)})
+	s.addUser(t, "admin@example.com", "Ada Admin", blog.RoleAdmin, "correct horse battery")
+	admin := s.reader(t, "192.0.2.9")
+	admin.signIn(t, "admin@example.com", "correct horse battery")
+	css := attr(find(s.get(t, "/").doc, "link[rel=stylesheet]")[0], "href")
+	responses := map[string]response{}
+	for _, path := range []string{"/", s.path(t, p), "/feed/", "/comments/feed/atom/", css, "/no-such-page/", "/?p=" + strconv.FormatInt(p.ID, 10),
+		"/admin/signin/", "/privacy-policy/", "/healthz", "/api/posts", "/notifications/confirm/?t=forged"} {
+		responses["GET "+path] = s.get(t, path)
 	}
-	csp := r.header.Get("Content-Security-Policy")
-	if !strings.Contains(csp, "frame-ancestors 'none'") || strings.Contains(csp, "unsafe-inline") {
-		t.Errorf("Content-Security-Policy = %q", csp)
+	for _, path := range []string{"/admin/", "/admin/comments/", "/admin/transfer/"} {
+		responses["GET "+path+" (admin)"] = admin.get(t, path)
+	}
+	responses["POST /comments/ (cross-site)"] = func() response {
+		req, err := http.NewRequest("POST", s.srv.URL+"/comments/", strings.NewReader("comment_post_ID=1"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("Origin", "https://elsewhere.example")
+		res, err := s.client.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return readResponse(t, res)
+	}()
+	for what, r := range responses {
+		for h, want := range map[string]string{
+			"X-Content-Type-Options": "nosniff",
+			"Referrer-Policy":        "strict-origin-when-cross-origin",
+		} {
+			if got := r.header.Get(h); got != want {
+				t.Errorf("%s (%d): %s = %q; want %q", what, r.status, h, got, want)
+			}
+		}
+		csp := r.header.Get("Content-Security-Policy")
+		if !strings.Contains(csp, "frame-ancestors 'none'") || !strings.Contains(csp, "script-src 'self'") || strings.Contains(csp, "unsafe-inline") {
+			t.Errorf("%s (%d): Content-Security-Policy = %q", what, r.status, csp)
+		}
 	}
 }
 
