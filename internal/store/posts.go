@@ -390,32 +390,43 @@ func (s *Store) loadTerms(ctx context.Context, posts []blog.Post) error {
 	if err != nil {
 		return fmt.Errorf("load terms: %w", err)
 	}
-	defer rows.Close()
-	var cats map[int64]blog.Term
+	type postTerm struct {
+		postID int64
+		term   blog.Term
+	}
+	var found []postTerm
+	nested := false
 	for rows.Next() {
-		var postID int64
-		var t blog.Term
-		if err := rows.Scan(&postID, &t.ID, &t.Taxonomy, &t.Name, &t.Slug, &t.ParentID); err != nil {
+		var pt postTerm
+		if err := rows.Scan(&pt.postID, &pt.term.ID, &pt.term.Taxonomy, &pt.term.Name, &pt.term.Slug, &pt.term.ParentID); err != nil {
+			rows.Close()
 			return fmt.Errorf("load terms: %w", err)
 		}
-		p := &posts[index[postID]]
+		nested = nested || (pt.term.Taxonomy == blog.Category && pt.term.ParentID != 0)
+		found = append(found, pt)
+	}
+	// The rows are closed before the category index is read: holding one pooled connection while asking for
+	// another deadlocks once every connection of the pool is held that way.
+	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+		return fmt.Errorf("load terms: %w", err)
+	}
+	var cats map[int64]blog.Term
+	if nested {
+		if cats, err = categoryIndex(ctx, s.read); err != nil {
+			return err
+		}
+	}
+	for _, pt := range found {
+		p, t := &posts[index[pt.postID]], pt.term
 		t.Path = t.Slug
 		if t.Taxonomy == blog.Tag {
 			p.Tags = append(p.Tags, t)
 			continue
 		}
 		if t.ParentID != 0 {
-			if cats == nil {
-				if cats, err = categoryIndex(ctx, s.read); err != nil {
-					return err
-				}
-			}
 			t.Path = categoryPath(cats, t)
 		}
 		p.Categories = append(p.Categories, t)
-	}
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("load terms: %w", err)
 	}
 	return nil
 }

@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"context"
 	"fmt"
 	"sync"
 	"testing"
@@ -675,4 +676,34 @@ func BenchmarkPostsHomePage(b *testing.B) {
 			b.Fatalf("Posts() = %d posts, total %d, %v; want 10 of 900, with two tags each", len(posts), total, err)
 		}
 	}
+}
+
+// Many readers at once list posts in a subcategory, which needs the category index: none may wait for a connection
+// that another holds while it waits too (the read pool once deadlocked this way under load).
+func TestPostsInSubcategoriesUnderConcurrency(t *testing.T) {
+	forEachEngine(t, func(t *testing.T) {
+		s := newStore(t)
+		author := createUser(t, s, "Ann", blog.RoleAdmin)
+		for i := range 5 {
+			p := newPost(author.ID, fmt.Sprintf("Nested %d", i), t0.Add(-time.Duration(i)*time.Hour))
+			createPost(t, s, &p, blog.PostTerms{Categories: [][]string{{"Politics", "Elections"}}})
+		}
+		ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
+		defer cancel()
+		errs := make(chan error, 64)
+		for range cap(errs) {
+			go func() {
+				posts, _, err := s.Posts(ctx, blog.PostFilter{Limit: 10})
+				if err == nil && (len(posts) != 5 || len(posts[0].Categories) != 1 || posts[0].Categories[0].Path != "politics/elections") {
+					err = fmt.Errorf("posts = %d, categories %+v", len(posts), posts[0].Categories)
+				}
+				errs <- err
+			}()
+		}
+		for range cap(errs) {
+			if err := <-errs; err != nil {
+				t.Fatalf("concurrent Posts: %v", err)
+			}
+		}
+	})
 }
