@@ -162,19 +162,27 @@ var wpClassAttr = regexp.MustCompile(`(?i)(\sclass=")([^"]*)(")`)
 // image size, captions, embeds), which the post policy admits and the theme styles; any other class would make the
 // policy drop the attribute, and with it an image's alignment.
 func keepLayoutClasses(s string) string {
-	return wpClassAttr.ReplaceAllStringFunc(s, func(m string) string {
-		parts := wpClassAttr.FindStringSubmatch(m)
+	matches := wpClassAttr.FindAllStringSubmatchIndex(s, -1)
+	if matches == nil {
+		return s
+	}
+	var b strings.Builder
+	last := 0
+	for _, m := range matches { // m: whole attribute, then ` class="`, the classes, `"`
+		b.WriteString(s[last:m[0]])
+		last = m[1]
 		var kept []string
-		for _, c := range strings.Fields(parts[2]) {
+		for _, c := range strings.Fields(s[m[4]:m[5]]) {
 			if layoutClass.MatchString(c) {
 				kept = append(kept, c)
 			}
 		}
-		if len(kept) == 0 {
-			return ""
+		if len(kept) > 0 {
+			b.WriteString(s[m[2]:m[3]] + strings.Join(kept, " ") + s[m[6]:m[7]])
 		}
-		return parts[1] + strings.Join(kept, " ") + parts[3]
-	})
+	}
+	b.WriteString(s[last:])
+	return b.String()
 }
 
 // wpSpace is PCRE's \s without the UTF-8 flag.
