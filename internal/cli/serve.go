@@ -111,11 +111,12 @@ func serve(ctx context.Context, env Env, args []string) (err error) {
 	return nil
 }
 
-// parsePageCache reads --page-cache: on, off, or a budget in megabytes ("256MB", or "256").
+// parsePageCache reads --page-cache: on, off, or a budget in megabytes ("256MB", or "256"). A served site
+// reads the database's versions of a page at most every DefaultPageCacheRecheck, whichever process changed it.
 func parsePageCache(v string) (web.PageCache, error) {
 	switch strings.ToLower(v) {
 	case "on", "":
-		return web.PageCache{MaxBytes: web.DefaultPageCacheBytes}, nil
+		return web.PageCache{MaxBytes: web.DefaultPageCacheBytes, Recheck: web.DefaultPageCacheRecheck}, nil
 	case "off", "0":
 		return web.PageCache{}, nil
 	}
@@ -123,7 +124,7 @@ func parsePageCache(v string) (web.PageCache, error) {
 	if err != nil || mb < 0 || mb > 1<<20 {
 		return web.PageCache{}, fmt.Errorf("--page-cache %q: use on, off, or a size in megabytes such as 256MB", v)
 	}
-	return web.PageCache{MaxBytes: int64(mb) << 20}, nil
+	return web.PageCache{MaxBytes: int64(mb) << 20, Recheck: web.DefaultPageCacheRecheck}, nil
 }
 
 // startupPatience is how long serve waits for a database that cannot be reached, as when PostgreSQL and Salon

@@ -10,10 +10,12 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/salon-blog/salon/internal/store"
@@ -34,25 +36,41 @@ type PageCache struct {
 	// the clock alone (a scheduled post going out, a thread closing with age, the comment form's token) is at most
 	// this late. 0 means DefaultPageCacheMaxAge.
 	MaxAge time.Duration
+	// Recheck is how long a page is served after its versions were last read before they are read again: a
+	// change in the database, made by any process, reaches readers at most this late. 0 reads them on every
+	// request, which costs one query per page served.
+	Recheck time.Duration
 }
 
 // Defaults for PageCache.
 const (
-	DefaultPageCacheBytes  = 64 << 20
-	DefaultPageCacheMaxAge = time.Minute
+	DefaultPageCacheBytes   = 64 << 20
+	DefaultPageCacheMaxAge  = time.Minute
+	DefaultPageCacheRecheck = 100 * time.Millisecond
 )
 
 // pageCache keeps rendered public pages for anonymous readers, each with the versions of the scopes it was
-// rendered from; a page is served again only while one query finds the same versions. Safe for concurrent use.
+// rendered from; a page is served again only while a query finds the same versions (read at most once per
+// recheck interval). A page that is missing or has changed is rendered by one request at a time: the others wait
+// for that rendering, or are given the previous version of the page while it runs. Safe for concurrent use.
 type pageCache struct {
 	maxBytes int64
 	maxAge   time.Duration
+	recheck  time.Duration
 
-	mu      sync.Mutex
-	used    int64
-	lru     *list.List // of *cachedPage, most recently used first
-	byKey   map[string]*list.Element
-	evicted int64
+	mu        sync.Mutex
+	used      int64
+	lru       *list.List // of *cachedPage, most recently used first
+	byKey     map[string]*list.Element
+	rendering map[string]*rendering
+	evicted   int64
+}
+
+// rendering is a page being rendered for the cache; done closes when it is over, with page set when the
+// result was stored.
+type rendering struct {
+	done chan struct{}
+	page *cachedPage
 }
 
 // cachedPage is one rendered response, with its gzip copy made once when it was stored.
@@ -63,9 +81,15 @@ type cachedPage struct {
 	header   http.Header // as the handler left it: the security headers, Content-Type, Vary…
 	body     []byte
 	gz       []byte // nil when gzip does not pay
-	etag     string // strong, of the body; the gzip copy's is etag with -gz
+	etag     string // strong, of the body
+	etagGz   string // the gzip copy's: etag with -gz
 	modified time.Time
+	lastMod  string // modified, as Last-Modified says it
 	size     int64
+
+	checked  atomic.Int64 // when the versions were last found current, in Unix nanoseconds of the server's clock
+	checking atomic.Bool  // a request is reading the versions now
+	stale    atomic.Bool  // the versions changed: served only while the page is rendered again
 }
 
 func newPageCache(cfg PageCache) *pageCache {
@@ -75,18 +99,51 @@ func newPageCache(cfg PageCache) *pageCache {
 	if cfg.MaxAge <= 0 {
 		cfg.MaxAge = DefaultPageCacheMaxAge
 	}
-	return &pageCache{maxBytes: cfg.MaxBytes, maxAge: cfg.MaxAge, lru: list.New(), byKey: map[string]*list.Element{}}
+	return &pageCache{maxBytes: cfg.MaxBytes, maxAge: cfg.MaxAge, recheck: max(cfg.Recheck, 0), lru: list.New(),
+		byKey: map[string]*list.Element{}, rendering: map[string]*rendering{}}
 }
 
+// get returns the page stored under key, if any.
 func (c *pageCache) get(key string) *cachedPage {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	el, ok := c.byKey[key]
-	if !ok {
-		return nil
+	if el, ok := c.byKey[key]; ok {
+		c.lru.MoveToFront(el)
+		return el.Value.(*cachedPage)
 	}
-	c.lru.MoveToFront(el)
-	return el.Value.(*cachedPage)
+	return nil
+}
+
+// begin is called for a page that is missing or stale. It returns a current page stored under key since the
+// caller looked (another request rendered it), or else the rendering of key in progress, or else a new
+// rendering that the caller leads (true).
+func (c *pageCache) begin(key string) (*cachedPage, *rendering, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if el, ok := c.byKey[key]; ok && !el.Value.(*cachedPage).stale.Load() {
+		return el.Value.(*cachedPage), nil, false
+	}
+	if r, ok := c.rendering[key]; ok {
+		return nil, r, false
+	}
+	r := &rendering{done: make(chan struct{})}
+	c.rendering[key] = r
+	return nil, r, true
+}
+
+// finish ends a rendering begun by begin, storing its page when there is one (nil: the result was not for
+// the cache, and a stale page under the key goes). The requests waiting for it are given the page, stale or not.
+func (c *pageCache) finish(key string, r *rendering, p *cachedPage) {
+	if p != nil {
+		c.put(p)
+	} else {
+		c.removeStale(key)
+	}
+	c.mu.Lock()
+	delete(c.rendering, key)
+	c.mu.Unlock()
+	r.page = p
+	close(r.done)
 }
 
 // put stores p, replacing any page under the same key, and evicts the least recently used pages beyond the
@@ -113,14 +170,44 @@ func (c *pageCache) put(p *cachedPage) {
 	}
 }
 
-func (c *pageCache) remove(key string) {
+// removeStale drops the page under key if it is stale.
+func (c *pageCache) removeStale(key string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if el, ok := c.byKey[key]; ok {
+	if el, ok := c.byKey[key]; ok && el.Value.(*cachedPage).stale.Load() {
 		c.used -= el.Value.(*cachedPage).size
 		c.lru.Remove(el)
 		delete(c.byKey, key)
 	}
+}
+
+// current reports whether p may be served as it is: young enough, and its versions found current by a query
+// within the recheck interval, or by one now. When another request is reading p's versions at this moment, p is
+// served meanwhile. A page found out of date is marked stale.
+func (c *pageCache) current(ctx context.Context, st cacheStore, p *cachedPage, now time.Time) bool {
+	if age := now.Sub(p.modified); age >= c.maxAge || age < -time.Second {
+		p.stale.Store(true)
+		return false
+	}
+	if p.stale.Load() {
+		return false
+	}
+	if c.recheck > 0 {
+		if now.UnixNano()-p.checked.Load() < int64(c.recheck) {
+			return true
+		}
+		if !p.checking.CompareAndSwap(false, true) {
+			return true
+		}
+		defer p.checking.Store(false)
+	}
+	v, err := st.CacheVersions(ctx, p.scopes)
+	if err != nil || !slices.Equal(v, p.versions) {
+		p.stale.Store(true)
+		return false
+	}
+	p.checked.Store(now.UnixNano())
+	return true
 }
 
 // harmlessParams are query parameters that do not change a public page: campaign and click tags that links
@@ -200,51 +287,112 @@ func pageShowsPost(ctx context.Context, id int64) {
 // errRaced keeps a page out of the cache: what it shows changed while it was rendered.
 var errRaced = errors.New("page cache: a comment changed while the page was rendered")
 
-// cached serves next's responses from the page cache for anonymous readers. A hit costs one query (the versions
-// of the page's scopes); a miss renders through next, then stores the page with the versions read before it
-// rendered, gzipped once. Only complete 200 answers that set no cookie and do not refuse storing are kept.
+// cached serves next's responses from the page cache for anonymous readers. A hit costs at most one query (the
+// versions of the page's scopes, read at most once per recheck interval); a miss renders through next, then
+// stores the page with the versions read before it rendered, gzipped once. Only complete 200 answers that set no
+// cookie and do not refuse storing are kept.
+//
+// One request at a time renders a page for the cache. Others asking for it meanwhile get its previous version
+// when there is one (at most one rendering behind: a busy post with a comment a second stays servable), or wait
+// for the rendering; when its result is not for the cache (a 404, say), they render their own.
 func (s *Server) cached(next http.Handler) http.Handler {
 	if s.cache == nil {
-		return next
+		return s.limited(next)
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Add("Vary", "Accept-Encoding, Cookie")
 		key, ok := cacheKey(r)
 		if !ok {
 			w.Header().Set("Cache-Control", "private, no-cache")
-			next.ServeHTTP(w, r)
+			s.limited(next).ServeHTTP(w, r)
 			return
 		}
 		ctx := r.Context()
 		now := s.now()
-		if p := s.cache.get(key); p != nil {
-			if now.Sub(p.modified) < s.cache.maxAge && now.Sub(p.modified) >= -time.Second {
-				v, err := s.store.CacheVersions(ctx, p.scopes)
-				if err == nil && slices.Equal(v, p.versions) {
-					serveCached(w, r, p)
-					return
-				}
+		p := s.cache.get(key)
+		if p != nil && s.cache.current(ctx, s.store, p, now) {
+			serveCached(w, r, p)
+			return
+		}
+		fresh, job, leader := s.cache.begin(key)
+		switch {
+		case fresh != nil:
+			serveCached(w, r, fresh)
+			return
+		case !leader && p != nil && now.Sub(p.modified) < s.cache.maxAge:
+			serveCached(w, r, p) // the previous version, while the page is rendered again
+			return
+		case !leader:
+			select {
+			case <-job.done:
+			case <-ctx.Done():
+				return
 			}
-			s.cache.remove(key)
-		}
-		base := []string{store.CacheSite, store.CacheComments}
-		v, err := s.store.CacheVersions(ctx, base)
-		if err != nil {
-			// The page itself will say whether the database is away; it is not cached either way.
-			next.ServeHTTP(w, r)
+			if job.page != nil {
+				serveCached(w, r, job.page)
+			} else {
+				s.limited(next).ServeHTTP(w, r)
+			}
 			return
 		}
-		deps := &cacheDeps{store: s.store, scopes: base, versions: v}
-		rec := &capture{header: w.Header().Clone(), status: http.StatusOK}
-		next.ServeHTTP(rec, r.WithContext(context.WithValue(ctx, cacheDepsKey{}, deps)))
-		if deps.err != nil || !rec.storable() {
+		page, rec := s.renderForCache(w.Header(), r, next, key, now)
+		s.cache.finish(key, job, page)
+		switch {
+		case page != nil:
+			serveCached(w, r, page)
+		case rec != nil:
 			rec.replay(w)
-			return
 		}
-		p := newCachedPage(key, deps, rec, now)
-		s.cache.put(p)
-		serveCached(w, r, p)
 	})
+}
+
+// renderForCache renders r's page through next. It returns the page made of it, or nil with the response to
+// replay when the response is not for the cache (an error, a cookie, a reader who left: then both are nil). A page
+// whose data changed while it rendered is returned marked stale: it is as current as any rendering of that
+// moment, for whoever asked meanwhile, but the next reader renders it again.
+func (s *Server) renderForCache(h http.Header, r *http.Request, next http.Handler, key string, now time.Time) (*cachedPage, *capture) {
+	base := []string{store.CacheSite, store.CacheComments}
+	v, err := s.store.CacheVersions(r.Context(), base)
+	deps := &cacheDeps{store: s.store, scopes: base, versions: v, err: err}
+	rec := s.renderLimited(h, r.WithContext(context.WithValue(r.Context(), cacheDepsKey{}, deps)), next)
+	if rec == nil || !rec.storable() {
+		return nil, rec
+	}
+	p := newCachedPage(key, deps, rec, now)
+	p.checked.Store(now.UnixNano())
+	p.stale.Store(deps.err != nil)
+	return p, nil
+}
+
+// renderSlots is how many public pages are rendered at once: enough to keep every core busy while some renders
+// wait for the database, few enough that their memory stays small.
+func renderSlots() int { return 4 * runtime.GOMAXPROCS(0) }
+
+// limited serves next's responses rendered with a render slot (see renderLimited), for pages not kept in the
+// cache.
+func (s *Server) limited(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if rec := s.renderLimited(w.Header(), r, next); rec != nil {
+			rec.replay(w)
+		}
+	})
+}
+
+// renderLimited renders r's response through next into memory, holding one of a few render slots while it does:
+// a burst of readers then waits in line instead of rendering hundreds of pages at once, each holding its whole
+// page and thread in memory, and the CPU goes to finishing pages rather than to collecting their garbage. The
+// slot is given back before the response is written, so a slow reader holds none. h is the response's headers
+// so far. It returns nil when the reader left while waiting for a slot.
+func (s *Server) renderLimited(h http.Header, r *http.Request, next http.Handler) *capture {
+	select {
+	case s.renderSlots <- struct{}{}:
+	case <-r.Context().Done():
+		return nil
+	}
+	defer func() { <-s.renderSlots }()
+	rec := &capture{header: h.Clone(), status: http.StatusOK}
+	next.ServeHTTP(rec, r)
+	return rec
 }
 
 // capture holds a response while it is rendered for the cache.
@@ -294,8 +442,10 @@ func newCachedPage(key string, deps *cacheDeps, rec *capture, now time.Time) *ca
 	h := rec.header.Clone()
 	h.Del("Content-Length")
 	h.Set("Cache-Control", "public, no-cache")
+	tag := hex.EncodeToString(sum[:12])
 	p := &cachedPage{key: key, scopes: deps.scopes, versions: deps.versions, header: h, body: body,
-		etag: `"` + hex.EncodeToString(sum[:12]) + `"`, modified: now.UTC().Truncate(time.Second)}
+		etag: `"` + tag + `"`, etagGz: `"` + tag + `-gz"`, modified: now.UTC().Truncate(time.Second)}
+	p.lastMod = p.modified.Format(http.TimeFormat)
 	if len(body) >= minGzip {
 		var buf bytes.Buffer
 		zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression) // the level is valid: no error
@@ -316,11 +466,11 @@ func serveCached(w http.ResponseWriter, r *http.Request, p *cachedPage) {
 	for k, v := range p.header {
 		h[k] = v
 	}
-	h.Set("Last-Modified", p.modified.Format(http.TimeFormat))
+	h.Set("Last-Modified", p.lastMod)
 	gz := p.gz != nil && acceptsGzip(r.Header.Get("Accept-Encoding"))
 	etag := p.etag
 	if gz {
-		etag = strings.TrimSuffix(p.etag, `"`) + `-gz"`
+		etag = p.etagGz
 	}
 	h.Set("ETag", etag)
 	if notModified(r, p) {

@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -365,5 +366,64 @@ func BenchmarkPostPage(b *testing.B) {
 			}
 			b.ReportMetric(float64(bytes), "bytes/page")
 		})
+	}
+}
+
+// TestPageCacheRecheck: with a recheck interval, a cached page costs no statement at all until the interval has
+// passed; a change made meanwhile by another process shows once it has.
+func TestPageCacheRecheck(t *testing.T) {
+	s := newCachedSite(t, web.PageCache{MaxBytes: web.DefaultPageCacheBytes, Recheck: time.Second})
+	p := s.add(t, post.Draft{Title: "Watched", Body: "Body.", Date: start.Add(-time.Hour)})
+	held := s.addComments(t, p, 1, blog.CommentPending)
+	path := s.path(t, p)
+	s.get(t, path)
+	if _, n := s.queriesOf(t, path); n != 0 {
+		t.Errorf("a page checked this second ran %d statements; want 0", n)
+	}
+	elsewhere, err := store.Open(context.Background(), s.dbPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { elsewhere.Close() })
+	if err := elsewhere.SetCommentStatus(context.Background(), held, blog.CommentApproved); err != nil {
+		t.Fatal(err)
+	}
+	if r := s.get(t, path); strings.Contains(r.body, "Thought number 0") {
+		t.Error("the change showed before the recheck interval passed; the test cannot tell the interval works")
+	}
+	s.clock.advance(time.Second)
+	if r := s.get(t, path); !strings.Contains(r.body, "Thought number 0") {
+		t.Error("a comment approved by another process is missing once the recheck interval passed")
+	}
+	if _, n := s.queriesOf(t, path); n != 0 {
+		t.Errorf("the page rendered again ran %d statements when asked again; want 0", n)
+	}
+}
+
+// TestPageCacheRendersOncePerChange: readers arriving together at a page that is not in the cache wait for one
+// rendering of it, not one each.
+func TestPageCacheRendersOncePerChange(t *testing.T) {
+	s := newCachedSite(t, onCache)
+	p := s.add(t, post.Draft{Title: "Viral", Body: "Everyone reads this.", Date: start.Add(-time.Hour)})
+	s.addComments(t, p, 200, blog.CommentApproved)
+	path := s.path(t, p)
+	_, render := s.queriesOf(t, "/") // what one rendering of a page costs, roughly
+	const readers = 32
+	before := s.queries.Count()
+	var wg sync.WaitGroup
+	bodies := make([]string, readers)
+	for i := range readers {
+		wg.Go(func() { bodies[i] = get(t, s.client, s.srv.URL+path).body })
+	}
+	wg.Wait()
+	ran := s.queries.Count() - before
+	// One rendering, and at most one version check for each reader who came after it.
+	if ran > render+readers+2 {
+		t.Errorf("%d readers at once cost %d statements; one rendering costs about %d", readers, ran, render)
+	}
+	for i, b := range bodies {
+		if !strings.Contains(b, "Thought number 199") {
+			t.Fatalf("reader %d did not get the page", i)
+		}
 	}
 }

@@ -95,7 +95,8 @@ type Server struct {
 	jobs        JobQueue
 	comments    *comment.Workflow
 	unavailable func(error) bool
-	cache       *pageCache // nil: no page cache
+	cache       *pageCache    // nil: no page cache
+	renderSlots chan struct{} // one token per public page being rendered (see renderLimited)
 }
 
 // New parses the templates and fingerprints the static files; a broken template fails here, not on a request.
@@ -114,7 +115,8 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	}
 	s := &Server{store: cfg.Store, log: cfg.Logger, proxies: cfg.Proxies, now: cfg.Now, views: v, assets: a, signer: signer{key},
 		unavailable: cfg.Unavailable, mediaDir: cfg.MediaDir, passwords: cfg.PasswordParams,
-		signInDelay: cfg.SignInDelay, transfers: cfg.Transfers, cache: newPageCache(cfg.PageCache)}
+		signInDelay: cfg.SignInDelay, transfers: cfg.Transfers, cache: newPageCache(cfg.PageCache),
+		renderSlots: make(chan struct{}, renderSlots())}
 	if s.passwords == nil {
 		s.passwords = argon2id.DefaultParams
 	}
