@@ -324,7 +324,7 @@ var _ web.Store = (*store.Store)(nil)
 var errSQL = errors.New(`SQL logic error: no such table: posts (1) SELECT p.id FROM posts`)
 
 // path is a post's permalink under the site's current settings.
-func (s *site) path(t *testing.T, p blog.Post) string {
+func (s *site) path(t testing.TB, p blog.Post) string {
 	t.Helper()
 	st, err := s.store.Settings(context.Background())
 	if err != nil {
