@@ -359,6 +359,7 @@ func (s *Server) renderForCache(h http.Header, r *http.Request, next http.Handle
 		return nil, rec
 	}
 	p := newCachedPage(key, deps, rec, now)
+	releaseBuffer(rec.body)
 	p.checked.Store(now.UnixNano())
 	p.stale.Store(deps.err != nil)
 	return p, nil
@@ -390,7 +391,7 @@ func (s *Server) renderLimited(h http.Header, r *http.Request, next http.Handler
 		return nil
 	}
 	defer func() { <-s.renderSlots }()
-	rec := &capture{header: h.Clone(), status: http.StatusOK}
+	rec := &capture{header: h.Clone(), status: http.StatusOK, body: pageBuffer()}
 	next.ServeHTTP(rec, r)
 	return rec
 }
@@ -400,7 +401,7 @@ type capture struct {
 	header http.Header
 	status int
 	wrote  bool
-	body   bytes.Buffer
+	body   *bytes.Buffer // from pageBuffers: release it once the response is sent or copied
 }
 
 func (c *capture) Header() http.Header { return c.header }
@@ -422,8 +423,9 @@ func (c *capture) storable() bool {
 		c.header.Get("Content-Encoding") == "" && !strings.Contains(cc, "no-store") && !strings.Contains(cc, "private")
 }
 
-// replay sends a response that is not cached as the handler wrote it.
+// replay sends a response that is not cached as the handler wrote it, and releases its buffer.
 func (c *capture) replay(w http.ResponseWriter) {
+	defer releaseBuffer(c.body)
 	h := w.Header()
 	clear(h)
 	for k, v := range c.header {

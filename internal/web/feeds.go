@@ -1,7 +1,6 @@
 package web
 
 import (
-	"bytes"
 	"html/template"
 	"net/http"
 	"net/url"
@@ -34,16 +33,17 @@ func (s *Server) writeFeed(w http.ResponseWriter, req *request, l listing, posts
 
 // sendFeed writes f as RSS or Atom, whichever the route asked for; path is the page the feed follows.
 func (s *Server) sendFeed(w http.ResponseWriter, req *request, f feed.Feed, path string) error {
-	var buf bytes.Buffer
+	buf := pageBuffer()
+	defer releaseBuffer(buf)
 	var err error
 	if req.route.feed == feedAtom {
 		f.Self = req.base + path + "feed/atom/"
 		f.ID = f.Self
-		err = feed.WriteAtom(&buf, f)
+		err = feed.WriteAtom(buf, f)
 		w.Header().Set("Content-Type", feed.AtomContentType)
 	} else {
 		f.Self = req.base + path + "feed/"
-		err = feed.WriteRSS(&buf, f)
+		err = feed.WriteRSS(buf, f)
 		w.Header().Set("Content-Type", feed.RSSContentType)
 	}
 	if err != nil {

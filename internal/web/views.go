@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"path"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/salon-blog/salon/internal/blog"
@@ -137,14 +138,34 @@ func zeroPage(name string) any {
 
 // render executes a page into a buffer first, so that a template error becomes a clean 500 rather than half a page.
 func (v *views) render(w http.ResponseWriter, status int, name string, data any) error {
-	var buf bytes.Buffer
-	if err := v.pages[name].Execute(&buf, data); err != nil {
+	buf := pageBuffer()
+	defer releaseBuffer(buf)
+	if err := v.pages[name].Execute(buf, data); err != nil {
 		return fmt.Errorf("render %s: %w", name, err)
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.WriteHeader(status)
 	_, err := buf.WriteTo(w)
 	return err
+}
+
+// pageBuffers hold pages while they are rendered and sent. A page with thousands of comments is megabytes; a
+// fresh buffer for each rendering would be garbage grown by doubling, many times over.
+var pageBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// pageBuffer returns an empty buffer from pageBuffers; give it back with releaseBuffer once its bytes are sent
+// or copied.
+func pageBuffer() *bytes.Buffer {
+	b := pageBuffers.Get().(*bytes.Buffer)
+	b.Reset()
+	return b
+}
+
+// releaseBuffer returns b to pageBuffers, unless it grew too big to keep around.
+func releaseBuffer(b *bytes.Buffer) {
+	if b.Cap() <= 8<<20 {
+		pageBuffers.Put(b)
+	}
 }
 
 // siteView is what every page shows of the site: header, navigation and feeds.
