@@ -251,22 +251,49 @@ func (s *Store) postWhere(ctx context.Context, cond string, arg any, what string
 
 // Posts lists the posts f selects, in its order (newest first by default), with the total number that match (for
 // pagination).
+//
+// A page (f.Limit set) is read in two steps within one statement: the IDs of the page, which an index of public
+// posts answers in the list's order for the lists readers see (see migration 00013), then the full rows of those
+// IDs only. The total is counted only when the page does not tell it: a short page, or an empty one at the start,
+// is the end of the list.
 func (s *Store) Posts(ctx context.Context, f blog.PostFilter) ([]blog.Post, int, error) {
+	posts, err := s.PostList(ctx, f)
+	if err != nil {
+		return nil, 0, err
+	}
+	offset := max(f.Offset, 0)
+	switch {
+	case f.Limit <= 0:
+		return posts, len(posts), nil
+	case len(posts) < f.Limit && (len(posts) > 0 || offset == 0):
+		return posts, offset + len(posts), nil
+	}
 	where, args := postConditions(f, true)
 	var total int
 	if err := s.read.QueryRowContext(ctx, `SELECT count(*) FROM posts p`+where, args...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("count posts: %w", err)
 	}
+	return posts, total, nil
+}
+
+// PostList lists the posts f selects like Posts, without counting them all: for a list that links no last page,
+// such as a feed. Its cost depends on the size of the page, not on the number of posts, for the lists readers see
+// (of one type, public, by date, sticky first or not, optionally by author or in a date range) and, for a category
+// or tag, on the number of posts filed under it.
+func (s *Store) PostList(ctx context.Context, f blog.PostFilter) ([]blog.Post, error) {
+	where, args := postConditions(f, true)
 	order := postOrder(f)
-	limit := ""
+	q := `SELECT ` + postColumns + postFrom + where + order
 	if f.Limit > 0 {
-		limit = fmt.Sprintf(" LIMIT %d OFFSET %d", f.Limit, max(f.Offset, 0))
+		q = `SELECT ` + postColumns + ` FROM (SELECT p.id FROM posts p` + where + order +
+			fmt.Sprintf(" LIMIT %d OFFSET %d", f.Limit, max(f.Offset, 0)) + `) page
+			JOIN posts p ON p.id = page.id JOIN users u ON u.id = p.author_id` + order
 	}
-	posts, err := s.queryPosts(ctx, `SELECT `+postColumns+postFrom+where+order+limit, args...)
+	posts, err := s.queryPosts(ctx, q, args...)
 	if err != nil {
-		return nil, 0, fmt.Errorf("list posts: %w", err)
+		return nil, fmt.Errorf("list posts: %w", err)
 	}
-	return posts, total, s.loadTerms(ctx, posts)
+	return posts, s.loadTerms(ctx, posts)
 }
 
 // queryPosts reads the posts a query selects, without their terms.
@@ -307,15 +334,19 @@ func postOrder(f blog.PostFilter) string {
 	return order
 }
 
-// postConditions is the WHERE clause of f; withTrash adds the condition on the trash (out of it, or in it when
-// f.Trash is set).
 // publicPost is the SQL of blog.Post.IsPublic for the posts table aliased p, at the instant in the placeholder
 // now: not trashed, and published or scheduled for a moment that has come. Every query of what readers may see
 // goes through it, so the rule lives in one place.
+//
+// Its first two terms are, word for word, the condition of the partial indexes of public posts (migration 00013):
+// SQLite uses a partial index only for a query whose WHERE contains its condition as written, and then reads the
+// page of a list from the index in order, without sorting every post. Keep them in step.
 func publicPost(now string) string {
-	return "(p.trashed_at IS NULL AND (p.status = 'publish' OR (p.status = 'future' AND p.published_at <= " + now + ")))"
+	return "(p.trashed_at IS NULL AND p.status IN ('publish', 'future') AND (p.status = 'publish' OR p.published_at <= " + now + "))"
 }
 
+// postConditions is the WHERE clause of f; withTrash adds the condition on the trash (out of it, or in it when
+// f.Trash is set).
 func postConditions(f blog.PostFilter, withTrash bool) (string, []any) {
 	var conds []string
 	var args []any
