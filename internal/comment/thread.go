@@ -20,8 +20,9 @@ type Thread struct {
 	Roots []*Node
 	// Approved counts the approved comments (a reader's own held ones are in the tree but not counted).
 	Approved int
-	byID     map[int64]*Node
-	rootOf   map[int64]int // comment ID → index of its top-level comment in Roots
+	nodes    []Node        // every comment's node, in the order given to Build
+	index    map[int64]int // comment ID → its node in nodes
+	rootOf   []int         // node → index of its top-level comment in Roots
 }
 
 // Build makes the thread from a post's comments, oldest first. Replies nest up to maxDepth levels; a reply to a
@@ -29,29 +30,33 @@ type Thread struct {
 // in the list (trashed, or still held) is shown at the top level rather than lost.
 func Build(comments []blog.Comment, maxDepth int, newestFirst bool) *Thread {
 	maxDepth = max(maxDepth, 1)
-	t := &Thread{byID: make(map[int64]*Node, len(comments)), rootOf: make(map[int64]int, len(comments))}
-	parents := make(map[*Node]*Node, len(comments))
-	for _, c := range comments {
-		n := &Node{Comment: c, Depth: 1}
+	t := &Thread{nodes: make([]Node, len(comments)), index: make(map[int64]int, len(comments)), rootOf: make([]int, len(comments))}
+	parents := make([]int, len(comments)) // node → its parent's node, -1 for a top-level comment
+	for i := range comments {
+		n := &t.nodes[i]
+		n.Comment, n.Depth = comments[i], 1
+		c := &n.Comment
 		if c.Status == blog.CommentApproved {
 			t.Approved++
 			n.Number = t.Approved
 		}
-		t.byID[c.ID] = n
-		var parent *Node
+		t.index[c.ID] = i
+		parent := -1
 		if c.ParentID != c.ID { // a comment cannot answer itself; only a damaged import could say so
-			parent = t.byID[c.ParentID]
+			if p, ok := t.index[c.ParentID]; ok {
+				parent = p
+			}
 		}
-		for parent != nil && parent.Depth >= maxDepth {
+		for parent >= 0 && t.nodes[parent].Depth >= maxDepth {
 			parent = parents[parent]
 		}
-		if parent == nil {
+		parents[i] = parent
+		if parent < 0 {
 			t.Roots = append(t.Roots, n)
 			continue
 		}
-		n.Depth = parent.Depth + 1
-		parents[n] = parent
-		parent.Children = append(parent.Children, n)
+		n.Depth = t.nodes[parent].Depth + 1
+		t.nodes[parent].Children = append(t.nodes[parent].Children, n)
 	}
 	if newestFirst {
 		slices.Reverse(t.Roots)
@@ -63,7 +68,7 @@ func Build(comments []blog.Comment, maxDepth int, newestFirst bool) *Thread {
 }
 
 func (t *Thread) markRoot(n *Node, i int) {
-	t.rootOf[n.Comment.ID] = i
+	t.rootOf[t.index[n.Comment.ID]] = i
 	for _, c := range n.Children {
 		t.markRoot(c, i)
 	}
@@ -91,15 +96,21 @@ func (t *Thread) Page(n, perPage int) []*Node {
 
 // PageOf returns the page a comment is on, or 0 when it is not in the thread.
 func (t *Thread) PageOf(id int64, perPage int) int {
-	i, ok := t.rootOf[id]
+	n, ok := t.index[id]
 	if !ok {
 		return 0
 	}
 	if perPage <= 0 {
 		return 1
 	}
-	return i/perPage + 1
+	return t.rootOf[n]/perPage + 1
 }
 
 // Find returns the node of a comment in the thread, or nil.
-func (t *Thread) Find(id int64) *Node { return t.byID[id] }
+func (t *Thread) Find(id int64) *Node {
+	n, ok := t.index[id]
+	if !ok {
+		return nil
+	}
+	return &t.nodes[n]
+}
