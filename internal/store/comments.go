@@ -68,10 +68,46 @@ func (s *Store) Comment(ctx context.Context, id int64) (blog.Comment, error) {
 	return c, nil
 }
 
+// threadColumns are what a thread shows of each comment and threads it by, for Thread; created is how it reads
+// created_at (threadCreated).
+func threadColumns(created string) string {
+	return `c.id, COALESCE(c.parent_id, 0), c.author_name, c.author_email, c.author_url, COALESCE(c.user_id, 0),
+	c.html, c.status, ` + created
+}
+
+// threadCreated reads created_at for Thread. SQLite hands it over as Unix seconds, which spares its driver parsing
+// a timestamp string for every comment (the store writes whole seconds: dbTime); PostgreSQL's driver decodes
+// times cheaply as they are.
+func (s *Store) threadCreated() string {
+	if s.engine == engineSQLite {
+		return `unixepoch(c.created_at)`
+	}
+	return `c.created_at`
+}
+
+// unixOrTime scans a time given as Unix seconds or as a time.Time into t, in UTC.
+type unixOrTime struct{ t *time.Time }
+
+func (u unixOrTime) Scan(v any) error {
+	switch v := v.(type) {
+	case int64:
+		*u.t = time.Unix(v, 0).UTC()
+	case time.Time:
+		*u.t = v.UTC()
+	default:
+		return fmt.Errorf("a time cannot be %T", v)
+	}
+	return nil
+}
+
 // Thread returns a post's approved comments, plus those of ownIDs that are held (a reader sees their own held
 // comments as awaiting moderation, even when a filter sent them to spam), oldest first, in one query.
+//
+// A thread is read on every uncached post page, so each comment carries only what a thread shows and how it nests:
+// ID, PostID, ParentID, AuthorName, AuthorEmail, AuthorURL, UserID, HTML, Status and Created. Body, Format,
+// AuthorIP, UserAgent, Moderation and Updated are left zero; Comment and Comments read them.
 func (s *Store) Thread(ctx context.Context, postID int64, ownIDs []int64) ([]blog.Comment, error) {
-	q := `SELECT ` + commentColumns + ` FROM comments c WHERE c.post_id = $1 AND (c.status = 'approved'`
+	q := `SELECT ` + threadColumns(s.threadCreated()) + ` FROM comments c WHERE c.post_id = $1 AND (c.status = 'approved'`
 	args := []any{postID}
 	if len(ownIDs) > 0 {
 		q += ` OR (c.status IN ('pending', 'spam') AND c.id IN (` + placeholders(2, len(ownIDs)) + `))`
@@ -80,7 +116,23 @@ func (s *Store) Thread(ctx context.Context, postID int64, ownIDs []int64) ([]blo
 		}
 	}
 	q += `) ORDER BY c.created_at, c.id`
-	return s.queryComments(ctx, q, args...)
+	rows, err := s.read.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("read the thread of post %d: %w", postID, err)
+	}
+	defer rows.Close()
+	var out []blog.Comment
+	for rows.Next() {
+		c := blog.Comment{PostID: postID}
+		if err := rows.Scan(&c.ID, &c.ParentID, &c.AuthorName, &c.AuthorEmail, &c.AuthorURL, &c.UserID, &c.HTML, &c.Status, unixOrTime{&c.Created}); err != nil {
+			return nil, fmt.Errorf("read the thread of post %d: %w", postID, err)
+		}
+		out = append(out, c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read the thread of post %d: %w", postID, err)
+	}
+	return out, nil
 }
 
 func (s *Store) queryComments(ctx context.Context, q string, args ...any) ([]blog.Comment, error) {

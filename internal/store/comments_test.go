@@ -195,6 +195,39 @@ func TestThread(t *testing.T) {
 	})
 }
 
+// TestThreadFields: each comment of a thread carries what a thread shows, equal to the stored comment (its time to
+// the second, in UTC), and leaves the rest zero.
+func TestThreadFields(t *testing.T) {
+	forEachEngine(t, func(t *testing.T) {
+		f := newCommentsFixture(t)
+		parent := f.add(t, f.first, 0, "Parent", blog.CommentApproved, 10)
+		reply := blog.Comment{PostID: f.first.ID, ParentID: parent.ID, AuthorName: "Ann", AuthorEmail: "ann@example.com", UserID: f.author.ID,
+			Body: "Thanks.", HTML: "<p>Thanks.</p>\n", Status: blog.CommentApproved, Created: t0.Add(11 * time.Minute)}
+		if err := f.s.CreateComment(t.Context(), &reply); err != nil {
+			t.Fatal(err)
+		}
+		got, err := f.s.Thread(t.Context(), f.first.ID, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, c := range []blog.Comment{parent, reply} {
+			stored, err := f.s.Comment(t.Context(), c.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := blog.Comment{ID: stored.ID, PostID: stored.PostID, ParentID: stored.ParentID, AuthorName: stored.AuthorName,
+				AuthorEmail: stored.AuthorEmail, AuthorURL: stored.AuthorURL, UserID: stored.UserID, HTML: stored.HTML,
+				Status: stored.Status, Created: stored.Created}
+			if diff := cmp.Diff(want, got[i]); diff != "" {
+				t.Errorf("Thread() comment %d (-want +got):\n%s", c.ID, diff)
+			}
+			if got[i].Created.Location() != time.UTC || !got[i].Created.Equal(t0.Add(time.Duration(10+i)*time.Minute)) {
+				t.Errorf("Thread() comment %d written %v; want %v in UTC", c.ID, got[i].Created, t0.Add(time.Duration(10+i)*time.Minute))
+			}
+		}
+	})
+}
+
 // TestThreadSameSecond: comments written in the same second keep the order they were stored in.
 func TestThreadSameSecond(t *testing.T) {
 	forEachEngine(t, func(t *testing.T) {
