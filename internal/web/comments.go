@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"hash"
 	"html/template"
 	"io"
 	"net/http"
@@ -25,7 +26,7 @@ const maxCommentForm = 256 << 10
 type discussionView struct {
 	Count         int
 	Heading       string
-	Comments      []commentView
+	Comments      []commentNode
 	Newer, Older  string // comment pages
 	Open          bool
 	ClosedMessage string
@@ -38,6 +39,9 @@ type discussionView struct {
 	FeedRSS  string
 }
 
+// commentView is what the "comment-self" template shows of a comment. Every field is an input of that markup and
+// nothing else is, since the rendered markup is kept keyed by the whole view (thread_render.go): a field the
+// template shows must be here, and the struct must stay comparable.
 type commentView struct {
 	ID           int64
 	Number       int
@@ -53,7 +57,6 @@ type commentView struct {
 	ByPostAuthor bool
 	ReplyURL     string
 	EditURL      string
-	Children     []commentView
 }
 
 // formView is the "Leave a Reply" form with what the reader typed and what is wrong with it.
@@ -110,31 +113,12 @@ func (s *Server) discussion(r *http.Request, req *request, p *blog.Post, form *f
 	if page < pages {
 		v.Older = commentPagePath(base, page+1)
 	}
-	editUntil := time.Duration(d.EditWindowMinutes) * time.Minute
-	var build func(n *comment.Node) commentView
-	build = func(n *comment.Node) commentView {
-		c := &n.Comment
-		cv := commentView{
-			ID: c.ID, Number: n.Number, Depth: n.Depth, AuthorName: c.AuthorName, AuthorURL: c.AuthorURL,
-			Avatar:    s.avatarURL(req, c.AuthorEmail),
-			Permalink: commentPagePath(base, thread.PageOf(c.ID, d.PerPage)) + "#comment-" + strconv.FormatInt(c.ID, 10),
-			Date:      newDateView(c.Created, req.loc, req.settings.DateFormat), Timestamp: c.Created.Unix(), HTML: template.HTML(c.HTML),
-			Pending: c.Status != blog.CommentApproved, ByPostAuthor: c.UserID != 0 && c.UserID == p.AuthorID,
-		}
-		if !cv.Pending {
-			cv.ReplyURL = "?replytocom=" + strconv.FormatInt(c.ID, 10) + "#respond"
-		}
-		if since, ok := ownSince[c.ID]; ok && req.now.Sub(since) < editUntil {
-			cv.EditURL = "/comments/" + strconv.FormatInt(c.ID, 10) + "/edit/"
-		}
-		for _, child := range n.Children {
-			cv.Children = append(cv.Children, build(child))
-		}
-		return cv
+	roots := thread.Page(page, d.PerPage)
+	selves, err := renderComments(s.views.pages["post"], renderedComments, s.commentViews(req, p, thread, roots, ownSince))
+	if err != nil {
+		return nil, err
 	}
-	for _, n := range thread.Page(page, d.PerPage) {
-		v.Comments = append(v.Comments, build(n))
-	}
+	v.Comments = threadNodes(roots, selves)
 
 	v.Open, v.ClosedMessage = comment.IsOpen(p, d, req.now)
 	v.ShowForm = v.Open || form != nil
@@ -166,6 +150,40 @@ func (s *Server) discussion(r *http.Request, req *request, p *blog.Post, form *f
 	return v, nil
 }
 
+// commentViews lists the views of the comments of roots and their replies, depth first. ownSince holds when this
+// reader wrote their own comments, which they may edit for a while.
+func (s *Server) commentViews(req *request, p *blog.Post, thread *comment.Thread, roots []*comment.Node, ownSince map[int64]time.Time) []commentView {
+	d := req.settings.Discussion
+	base := req.settings.PostPath(p)
+	editUntil := time.Duration(d.EditWindowMinutes) * time.Minute
+	avatars := s.newAvatars(req)
+	var out []commentView
+	var walk func(nodes []*comment.Node)
+	walk = func(nodes []*comment.Node) {
+		for _, n := range nodes {
+			c := &n.Comment
+			id := strconv.FormatInt(c.ID, 10)
+			cv := commentView{
+				ID: c.ID, Number: n.Number, Depth: n.Depth, AuthorName: c.AuthorName, AuthorURL: c.AuthorURL,
+				Avatar:    avatars.url(c.AuthorEmail),
+				Permalink: commentPagePath(base, thread.PageOf(c.ID, d.PerPage)) + "#comment-" + id,
+				Date:      newDateView(c.Created, req.loc, req.settings.DateFormat), Timestamp: c.Created.Unix(), HTML: template.HTML(c.HTML),
+				Pending: c.Status != blog.CommentApproved, ByPostAuthor: c.UserID != 0 && c.UserID == p.AuthorID,
+			}
+			if !cv.Pending {
+				cv.ReplyURL = "?replytocom=" + id + "#respond"
+			}
+			if since, ok := ownSince[c.ID]; ok && req.now.Sub(since) < editUntil {
+				cv.EditURL = "/comments/" + id + "/edit/"
+			}
+			out = append(out, cv)
+			walk(n.Children)
+		}
+	}
+	walk(roots)
+	return out
+}
+
 func commentsLabel(n int) string {
 	switch n {
 	case 0:
@@ -183,16 +201,40 @@ func commentPagePath(base string, page int) string {
 	return fmt.Sprintf("%scomment-page-%d/", base, page)
 }
 
-// avatarURL is a commenter's picture: drawn here from a keyed hash of the email (which reveals nothing about the
-// address), or Gravatar's when the site opted in.
-func (s *Server) avatarURL(req *request, email string) string {
-	if req.settings.Discussion.Gravatar {
-		sum := md5.Sum([]byte(strings.ToLower(strings.TrimSpace(email))))
-		return "https://www.gravatar.com/avatar/" + hex.EncodeToString(sum[:]) + "?s=80&d=identicon"
+// avatars makes the commenters' pictures of one page, each address's once: drawn here from a keyed hash of the
+// email (which reveals nothing about the address), or Gravatar's when the site opted in.
+type avatars struct {
+	gravatar bool
+	mac      hash.Hash // keyed with the signer's key; Reset keeps the key
+	sum      []byte
+	byEmail  map[string]string
+}
+
+func (s *Server) newAvatars(req *request) *avatars {
+	a := &avatars{gravatar: req.settings.Discussion.Gravatar, byEmail: map[string]string{}}
+	if !a.gravatar {
+		a.mac = hmac.New(sha256.New, s.signer.key)
 	}
-	m := hmac.New(sha256.New, s.signer.key)
-	m.Write([]byte("avatar\x00" + email))
-	return "/avatar/" + hex.EncodeToString(m.Sum(nil)[:10]) + ".svg"
+	return a
+}
+
+func (a *avatars) url(email string) string {
+	if u, ok := a.byEmail[email]; ok {
+		return u
+	}
+	var u string
+	if a.gravatar {
+		sum := md5.Sum([]byte(strings.ToLower(strings.TrimSpace(email))))
+		u = "https://www.gravatar.com/avatar/" + hex.EncodeToString(sum[:]) + "?s=80&d=identicon"
+	} else {
+		a.mac.Reset()
+		io.WriteString(a.mac, "avatar\x00")
+		io.WriteString(a.mac, email)
+		a.sum = a.mac.Sum(a.sum[:0])
+		u = "/avatar/" + hex.EncodeToString(a.sum[:10]) + ".svg"
+	}
+	a.byEmail[email] = u
+	return u
 }
 
 func (s *Server) serveAvatar(w http.ResponseWriter, r *http.Request) {

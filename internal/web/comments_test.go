@@ -712,3 +712,92 @@ func TestThreadGolden(t *testing.T) {
 	got = regexp.MustCompile(`name="salon_form" value="[^"]+"`).ReplaceAllString(got, `name="salon_form" value="TOKEN"`)
 	golden(t, "thread.golden.html", got+"\n")
 }
+
+// TestThreadShowsChangesAtOnce: the page keeps each comment's rendered markup (thread_render.go), yet an edit to
+// its author or text, a moderation decision, a closing edit window, a new reply and a changed setting all show on
+// the very next page, to everyone they concern.
+func TestThreadShowsChangesAtOnce(t *testing.T) {
+	s, p := newCommentSite(t, nil) // a first-time commenter is held
+	ctx := context.Background()
+	path := s.path(t, p)
+	stranger := s.reader(t, "198.51.100.2")
+	first := blog.Comment{PostID: p.ID, AuthorName: "Mobius", AuthorEmail: "mobius@example.org", Body: "Original words.",
+		HTML: "<p>Original words.</p>", Status: blog.CommentApproved, Created: start.Add(-time.Hour)}
+	if err := s.store.CreateComment(ctx, &first); err != nil {
+		t.Fatal(err)
+	}
+	comment := func(r response, id int64) *html.Node {
+		t.Helper()
+		li := find(r.doc, "li#comment-"+strconv.FormatInt(id, 10))
+		if len(li) != 1 {
+			return nil
+		}
+		return li[0]
+	}
+	if li := comment(stranger.get(t, path), first.ID); li == nil || !strings.Contains(text(li), "Original words.") {
+		t.Fatal("the first comment is not shown")
+	}
+
+	// Edited by a moderator: name, link and text.
+	first.AuthorName, first.AuthorURL, first.Body, first.HTML = "Möbius", "https://mobius.example", "Better words.", "<p>Better words.</p>"
+	if err := s.store.UpdateComment(ctx, &first); err != nil {
+		t.Fatal(err)
+	}
+	li := comment(stranger.get(t, path), first.ID)
+	if li == nil || !strings.Contains(text(li), "Better words.") || strings.Contains(text(li), "Original") {
+		t.Fatalf("after an edit the comment shows %q", text(li))
+	}
+	if a := find(li, "a.url"); len(a) != 1 || text(a[0]) != "Möbius" || attr(a[0], "href") != "https://mobius.example" {
+		t.Errorf("after an edit the author link is %v", texts(a))
+	}
+
+	// A held comment: its author sees it awaiting moderation with an edit link and no reply link; others do not
+	// see it. Once approved, everyone sees it plainly.
+	ann := s.reader(t, "198.51.100.1")
+	_, page := ann.comment(t, p.ID, map[string]string{"author": "Ann", "email": "ann@example.org", "comment": "Held, please."})
+	held, _, err := s.store.Comments(ctx, blog.CommentFilter{Status: blog.CommentPending})
+	if err != nil || len(held) != 1 {
+		t.Fatalf("held comments = %v, %v", held, err)
+	}
+	id := held[0].ID
+	mine := comment(page, id)
+	if mine == nil || len(find(mine, "p.comment-awaiting-moderation")) != 1 || len(find(mine, "a.comment-edit-link")) != 1 ||
+		len(find(mine, "a.comment-reply-link")) != 0 || !hasClass(mine, "pending") {
+		t.Fatalf("the author's held comment is shown as %q", text(mine))
+	}
+	if comment(stranger.get(t, path), id) != nil {
+		t.Error("a stranger sees a held comment")
+	}
+	s.clock.advance(11 * time.Minute) // past the edit window
+	if mine := comment(ann.get(t, path), id); mine == nil || len(find(mine, "a.comment-edit-link")) != 0 {
+		t.Error("the edit link outlives the edit window")
+	}
+	if err := s.store.SetCommentStatus(ctx, []int64{id}, blog.CommentApproved); err != nil {
+		t.Fatal(err)
+	}
+	for who, rd := range map[string]*reader{"author": ann, "stranger": stranger} {
+		li := comment(rd.get(t, path), id)
+		if li == nil || len(find(li, "p.comment-awaiting-moderation")) != 0 || len(find(li, "a.comment-reply-link")) != 1 ||
+			hasClass(li, "pending") || texts(find(li, "span.comment-number"))[0] != "2." {
+			t.Errorf("the %s sees the approved comment as %q", who, text(li))
+		}
+	}
+	// Unapproved again, it is gone for the stranger and held again for its author.
+	if err := s.store.SetCommentStatus(ctx, []int64{id}, blog.CommentPending); err != nil {
+		t.Fatal(err)
+	}
+	if comment(stranger.get(t, path), id) != nil {
+		t.Error("an unapproved comment is still shown to a stranger")
+	}
+	if mine := comment(ann.get(t, path), id); mine == nil || len(find(mine, "p.comment-awaiting-moderation")) != 1 {
+		t.Error("an unapproved comment is not shown to its author as awaiting moderation")
+	}
+
+	// A setting that every comment shows: the date format.
+	if err := s.store.SetSetting(ctx, "date_format", "2006-01-02"); err != nil {
+		t.Fatal(err)
+	}
+	if li := comment(stranger.get(t, path), first.ID); li == nil || texts(find(li, "time"))[0] != start.Add(-time.Hour).Format("2006-01-02") {
+		t.Errorf("after a new date format the comment's date is %q", texts(find(li, "time")))
+	}
+}
