@@ -901,3 +901,40 @@ func TestPostsInSubcategoriesUnderConcurrency(t *testing.T) {
 		}
 	})
 }
+
+// TestPublicListTotals: a public list's total is kept between changes, yet shows at once a change made by anyone
+// (here a bare statement, as another process would make), and a scheduled post once its time has come.
+func TestPublicListTotals(t *testing.T) {
+	forEachEngine(t, func(t *testing.T) {
+		s, db := newStoreDB(t)
+		ctx := t.Context()
+		ann := createUser(t, s, "Ann", blog.RoleAuthor)
+		for i := range 5 {
+			p := newPost(ann.ID, fmt.Sprintf("Post %d", i), t0.Add(-time.Duration(i+1)*time.Hour))
+			createPost(t, s, &p, blog.PostTerms{})
+		}
+		later := newPost(ann.ID, "Later", t0.Add(time.Hour))
+		later.Status = blog.StatusFuture
+		createPost(t, s, &later, blog.PostTerms{})
+		total := func(now time.Time) int {
+			t.Helper()
+			posts, n, err := s.Posts(ctx, blog.PostFilter{Type: blog.TypePost, PublicAt: now, StickyFirst: true, Limit: 2})
+			if err != nil || len(posts) != 2 {
+				t.Fatalf("Posts() = %d posts, %v", len(posts), err)
+			}
+			return n
+		}
+		if n := total(t0); n != 5 {
+			t.Fatalf("total = %d; want 5", n)
+		}
+		if _, err := db.ExecContext(ctx, `UPDATE posts SET status = 'draft' WHERE slug = 'post-0'`); err != nil {
+			t.Fatal(err)
+		}
+		if n := total(t0); n != 4 {
+			t.Errorf("after a post went back to draft elsewhere, total = %d; want 4", n)
+		}
+		if n := total(t0.Add(time.Hour + time.Second)); n != 5 {
+			t.Errorf("once the scheduled post's time has come, total = %d; want 5", n)
+		}
+	})
+}

@@ -41,6 +41,8 @@ type Store struct {
 	// queue is the SQLite job queue's own pool, opened by QueueDB.
 	queueMu sync.Mutex
 	queue   *sql.DB
+	// publicCounts keeps the totals of public post lists between changes (see countPosts).
+	publicCounts listCounts
 }
 
 // DefaultDatabaseFile is the SQLite file inside the data directory.

@@ -290,7 +290,7 @@ func TestPageCacheIsNotForPersonalPages(t *testing.T) {
 }
 
 // TestPageQueries pins what each kind of page costs in SQL statements, cache off: a fixed number whatever the
-// number of comments, posts or terms.
+// number of comments, posts or terms (or one fewer when a list's total is still known from the first visit).
 func TestPageQueries(t *testing.T) {
 	s := newCachedSite(t, web.PageCache{})
 	p := s.add(t, post.Draft{Title: "Counted", Body: "Body.", Date: start.Add(-time.Hour), Categories: []string{"News/Local"}, Tags: []string{"a", "b"}})
@@ -315,7 +315,7 @@ func TestPageQueries(t *testing.T) {
 	many := counts()
 	for target, n := range few {
 		t.Logf("GET %-28s %d statements", target, n)
-		if many[target] != n {
+		if many[target] > n {
 			t.Errorf("GET %s: %d statements with 300 comments, %d with none", target, many[target], n)
 		}
 		if n > 11 {

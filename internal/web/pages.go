@@ -215,7 +215,7 @@ func (s *Server) listing(w http.ResponseWriter, r *http.Request, req *request, l
 	f.Type, f.PublicAt = blog.TypePost, req.now
 	if req.route.feed != feedNone {
 		f.Limit, f.StickyFirst = req.settings.FeedItems, false // feeds are chronological
-		posts, _, err := s.store.Posts(r.Context(), f)
+		posts, err := s.store.PostList(r.Context(), f)
 		if err != nil {
 			return err
 		}

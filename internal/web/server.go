@@ -21,6 +21,7 @@ import (
 type Store interface {
 	Settings(ctx context.Context) (blog.Settings, error)
 	Posts(ctx context.Context, f blog.PostFilter) ([]blog.Post, int, error)
+	PostList(ctx context.Context, f blog.PostFilter) ([]blog.Post, error)
 	Post(ctx context.Context, id int64) (blog.Post, error)
 	PostBySlug(ctx context.Context, slug string) (blog.Post, bool, error)
 	PostByOldPath(ctx context.Context, path string) (blog.Post, error)
