@@ -114,7 +114,7 @@ func (s *Server) discussion(r *http.Request, req *request, p *blog.Post, form *f
 		v.Older = commentPagePath(base, page+1)
 	}
 	roots := thread.Page(page, d.PerPage)
-	selves, err := renderComments(s.views.pages["post"], renderedComments, s.commentViews(req, p, thread, roots, ownSince))
+	selves, err := renderComments(s.views.pages["post"], s.renderedComments, s.commentViews(req, p, thread, roots, ownSince))
 	if err != nil {
 		return nil, err
 	}

@@ -22,11 +22,6 @@ import (
 // threads being read.
 const commentMemoBytes = 8 << 20
 
-// renderedComments is the process's rendered-comment memo. It is shared by every Server in the process rather
-// than held by one, which is correct because "comment-self" comes from the embedded templates and reads nothing
-// but its commentView: the same key renders the same bytes whichever Server's template set executes it.
-var renderedComments = newCommentMemo(commentMemoBytes)
-
 // commentNode is a comment in the rendered thread, for the "comment" template: its own markup and its replies.
 type commentNode struct {
 	Self     template.HTML

@@ -282,7 +282,7 @@ func TestAvatars(t *testing.T) {
 
 // benchThread is a post with n approved comments, every third a reply to the one before it, on a server with
 // the page cache off.
-func benchThread(b *testing.B, n int) (http.Handler, string) {
+func benchThread(b *testing.B, n int) (*Server, string) {
 	b.Helper()
 	ctx := context.Background()
 	st, err := store.Open(ctx, filepath.Join(b.TempDir(), "salon.db"))
@@ -325,20 +325,19 @@ func benchThread(b *testing.B, n int) (http.Handler, string) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	return s.Handler(), settings.PostPath(&p)
+	return s, settings.PostPath(&p)
 }
 
 // BenchmarkThreadPage serves a post with 300 comments in process (no network, no client), page cache off: "warm"
 // as readers get it, "cold" with the rendered-comment memo emptied before every page, as after a restart.
 func BenchmarkThreadPage(b *testing.B) {
-	h, path := benchThread(b, 300)
+	s, path := benchThread(b, 300)
+	h := s.Handler()
 	for _, cold := range []bool{false, true} {
 		b.Run(map[bool]string{false: "warm", true: "cold"}[cold], func(b *testing.B) {
-			saved := renderedComments
-			b.Cleanup(func() { renderedComments = saved })
 			for b.Loop() {
 				if cold {
-					renderedComments = newCommentMemo(commentMemoBytes)
+					s.renderedComments = newCommentMemo(commentMemoBytes)
 				}
 				rec := httptest.NewRecorder()
 				h.ServeHTTP(rec, httptest.NewRequest("GET", path, nil))
