@@ -367,7 +367,7 @@ func (s *Server) renderForCache(h http.Header, r *http.Request, next http.Handle
 
 // renderSlots is how many public pages are rendered at once: enough to keep every core busy while some renders
 // wait for the database, few enough that their memory stays small.
-func renderSlots() int { return 4 * runtime.GOMAXPROCS(0) }
+func renderSlots() int { return 2 * runtime.GOMAXPROCS(0) }
 
 // limited serves next's responses rendered with a render slot (see renderLimited), for pages not kept in the
 // cache.

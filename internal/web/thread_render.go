@@ -11,7 +11,7 @@ import (
 )
 
 // Rendering a long thread is mostly html/template escaping every field of every comment. Yet a comment's markup
-// changes only when one of the fields it shows does, so the page keeps each comment's own markup (the
+// changes only when one of the fields it shows does, so the server keeps each comment's own markup (the
 // "comment-self" template, everything but its replies) keyed by the whole commentView it was made from, and
 // renders again only what it has not seen. The key is every input of that markup, compared in full (a Go map
 // key, not a digest): a cached fragment is always exactly what the template would write, and an edit, a
