@@ -67,7 +67,7 @@ type pageCache struct {
 }
 
 // rendering is a page being rendered for the cache; done closes when it is over, with page set when the
-// result was stored.
+// result was for the cache (even if stale: it is what those waiting asked for).
 type rendering struct {
 	done chan struct{}
 	page *cachedPage
