@@ -18,6 +18,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/andybalholm/brotli"
+
 	"github.com/salon-blog/salon/internal/store"
 )
 
@@ -58,12 +60,13 @@ type pageCache struct {
 	maxAge   time.Duration
 	recheck  time.Duration
 
+	compressing atomic.Bool // a brotli copy is being made
+
 	mu        sync.Mutex
 	used      int64
 	lru       *list.List // of *cachedPage, most recently used first
 	byKey     map[string]*list.Element
 	rendering map[string]*rendering
-	evicted   int64
 }
 
 // rendering is a page being rendered for the cache; done closes when it is over, with page set when the
@@ -80,9 +83,11 @@ type cachedPage struct {
 	versions []int64
 	header   http.Header // as the handler left it: the security headers, Content-Type, Vary…
 	body     []byte
-	gz       []byte // nil when gzip does not pay
-	etag     string // strong, of the body
-	etagGz   string // the gzip copy's: etag with -gz
+	gz       []byte                 // nil when gzip does not pay
+	br       atomic.Pointer[[]byte] // the brotli copy, made in the background once the page is stored
+	etag     string                 // strong, of the body
+	etagGz   string                 // the gzip copy's: etag with -gz
+	etagBr   string                 // the brotli copy's: etag with -br
 	modified time.Time
 	lastMod  string // modified, as Last-Modified says it
 	size     int64
@@ -160,13 +165,17 @@ func (c *pageCache) put(p *cachedPage) {
 	}
 	c.byKey[p.key] = c.lru.PushFront(p)
 	c.used += p.size
-	for c.used > c.maxBytes {
+	c.evictOverBudget()
+}
+
+// evictOverBudget drops the least recently used pages until the cache is within its budget. c.mu is held.
+func (c *pageCache) evictOverBudget() {
+	for c.used > c.maxBytes && c.lru.Len() > 0 {
 		el := c.lru.Back()
 		old := el.Value.(*cachedPage)
 		c.lru.Remove(el)
 		delete(c.byKey, old.key)
 		c.used -= old.size
-		c.evicted++
 	}
 }
 
@@ -311,16 +320,16 @@ func (s *Server) cached(next http.Handler) http.Handler {
 		now := s.now()
 		p := s.cache.get(key)
 		if p != nil && s.cache.current(ctx, s.store, p, now) {
-			serveCached(w, r, p)
+			s.cache.serve(w, r, p)
 			return
 		}
 		fresh, job, leader := s.cache.begin(key)
 		switch {
 		case fresh != nil:
-			serveCached(w, r, fresh)
+			s.cache.serve(w, r, fresh)
 			return
 		case !leader && p != nil && now.Sub(p.modified) < s.cache.maxAge:
-			serveCached(w, r, p) // the previous version, while the page is rendered again
+			s.cache.serve(w, r, p) // the previous version, while the page is rendered again
 			return
 		case !leader:
 			select {
@@ -329,7 +338,7 @@ func (s *Server) cached(next http.Handler) http.Handler {
 				return
 			}
 			if job.page != nil {
-				serveCached(w, r, job.page)
+				s.cache.serve(w, r, job.page)
 			} else {
 				s.limited(next).ServeHTTP(w, r)
 			}
@@ -339,7 +348,7 @@ func (s *Server) cached(next http.Handler) http.Handler {
 		s.cache.finish(key, job, page)
 		switch {
 		case page != nil:
-			serveCached(w, r, page)
+			s.cache.serve(w, r, page)
 		case rec != nil:
 			rec.replay(w)
 		}
@@ -446,7 +455,7 @@ func newCachedPage(key string, deps *cacheDeps, rec *capture, now time.Time) *ca
 	h.Set("Cache-Control", "public, no-cache")
 	tag := hex.EncodeToString(sum[:12])
 	p := &cachedPage{key: key, scopes: deps.scopes, versions: deps.versions, header: h, body: body,
-		etag: `"` + tag + `"`, etagGz: `"` + tag + `-gz"`, modified: now.UTC().Truncate(time.Second)}
+		etag: `"` + tag + `"`, etagGz: `"` + tag + `-gz"`, etagBr: `"` + tag + `-br"`, modified: now.UTC().Truncate(time.Second)}
 	p.lastMod = p.modified.Format(http.TimeFormat)
 	if len(body) >= minGzip {
 		var buf bytes.Buffer
@@ -461,18 +470,58 @@ func newCachedPage(key string, deps *cacheDeps, rec *capture, now time.Time) *ca
 	return p
 }
 
-// serveCached answers from a cached page: 304 when the reader's copy is current, the gzip copy when the reader
-// takes it.
-func serveCached(w http.ResponseWriter, r *http.Request, p *cachedPage) {
+// brotliQuality is the brotli level of cached pages: on a 300-comment page, 35% smaller than gzip; higher levels
+// gain under 1% until 11, which takes forty times as long.
+const brotliQuality = 5
+
+// compressLater makes p's brotli copy in the background, one page at a time, when a reader who takes brotli asks
+// for p: it takes about ten times as long as gzip (25 to 30 ms for a 300-comment page), too long to keep a reader
+// waiting. Readers get the gzip copy until it is ready; a page asked for while another is compressed waits for
+// its next reader. The copy is kept only while p is still in the cache, and counts towards its budget.
+func (c *pageCache) compressLater(p *cachedPage) {
+	if p.gz == nil || p.stale.Load() || !c.compressing.CompareAndSwap(false, true) {
+		return
+	}
+	go func() {
+		defer c.compressing.Store(false)
+		var buf bytes.Buffer
+		bw := brotli.NewWriterLevel(&buf, brotliQuality)
+		bw.Write(p.body)
+		bw.Close()
+		if buf.Len() >= len(p.gz) {
+			return
+		}
+		br := buf.Bytes()
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		if el, ok := c.byKey[p.key]; ok && el.Value.(*cachedPage) == p {
+			p.br.Store(&br)
+			p.size += int64(len(br))
+			c.used += int64(len(br))
+			c.evictOverBudget()
+		}
+	}()
+}
+
+// serve answers from a cached page: 304 when the reader's copy is current, else the smallest copy the reader
+// takes (brotli, gzip, or the page as it is).
+func (c *pageCache) serve(w http.ResponseWriter, r *http.Request, p *cachedPage) {
 	h := w.Header()
 	for k, v := range p.header {
 		h[k] = v
 	}
 	h.Set("Last-Modified", p.lastMod)
-	gz := p.gz != nil && acceptsGzip(r.Header.Get("Accept-Encoding"))
-	etag := p.etag
-	if gz {
-		etag = p.etagGz
+	body, coding, etag := p.body, "", p.etag
+	ae := r.Header.Get("Accept-Encoding")
+	br, takesBr := p.br.Load(), accepts(ae, "br")
+	switch {
+	case br != nil && takesBr:
+		body, coding, etag = *br, "br", p.etagBr
+	case p.gz != nil && accepts(ae, "gzip"):
+		body, coding, etag = p.gz, "gzip", p.etagGz
+	}
+	if br == nil && takesBr {
+		c.compressLater(p)
 	}
 	h.Set("ETag", etag)
 	if notModified(r, p) {
@@ -480,10 +529,8 @@ func serveCached(w http.ResponseWriter, r *http.Request, p *cachedPage) {
 		w.WriteHeader(http.StatusNotModified)
 		return
 	}
-	body := p.body
-	if gz {
-		h.Set("Content-Encoding", "gzip")
-		body = p.gz
+	if coding != "" {
+		h.Set("Content-Encoding", coding)
 	}
 	h.Set("Content-Length", strconv.Itoa(len(body)))
 	w.WriteHeader(http.StatusOK)
@@ -492,14 +539,14 @@ func serveCached(w http.ResponseWriter, r *http.Request, p *cachedPage) {
 	}
 }
 
-// notModified applies If-None-Match, or else If-Modified-Since (RFC 9110, 13.2.2). Either of the page's ETags
-// matches: they name the same content, in two encodings.
+// notModified applies If-None-Match, or else If-Modified-Since (RFC 9110, 13.2.2). Any of the page's ETags
+// matches: they name the same content, in three encodings.
 func notModified(r *http.Request, p *cachedPage) bool {
 	if inm := r.Header.Get("If-None-Match"); inm != "" {
 		bare := strings.Trim(p.etag, `"`)
 		for _, tag := range strings.Split(inm, ",") {
 			tag = strings.Trim(strings.TrimPrefix(strings.TrimSpace(tag), "W/"), `"`)
-			if tag == "*" || tag == bare || tag == bare+"-gz" {
+			if tag == "*" || tag == bare || tag == bare+"-gz" || tag == bare+"-br" {
 				return true
 			}
 		}
@@ -512,12 +559,12 @@ func notModified(r *http.Request, p *cachedPage) bool {
 	return false
 }
 
-// acceptsGzip reads Accept-Encoding: gzip (or *) with a weight above zero.
-func acceptsGzip(ae string) bool {
+// accepts reads whether Accept-Encoding ae takes coding (or *) with a weight above zero.
+func accepts(ae, coding string) bool {
 	for _, part := range strings.Split(ae, ",") {
 		name, params, _ := strings.Cut(strings.TrimSpace(part), ";")
 		name = strings.ToLower(strings.TrimSpace(name))
-		if name != "gzip" && name != "*" {
+		if name != coding && name != "*" {
 			continue
 		}
 		if q, ok := strings.CutPrefix(strings.ReplaceAll(params, " ", ""), "q="); ok {

@@ -14,6 +14,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/andybalholm/brotli"
+
 	"github.com/salon-blog/salon/internal/blog"
 	"github.com/salon-blog/salon/internal/post"
 	"github.com/salon-blog/salon/internal/store"
@@ -153,7 +155,7 @@ func TestPageCacheConditionalAndGzip(t *testing.T) {
 	if r := s.get(t, path, "If-None-Match", `"other"`); r.status != http.StatusOK {
 		t.Errorf("GET with a stale ETag = %d; want 200", r.status)
 	}
-	zipped := s.get(t, path, "Accept-Encoding", "br;q=1, gzip;q=0.8")
+	zipped := s.get(t, path, "Accept-Encoding", "deflate;q=1, gzip;q=0.8")
 	if zipped.header.Get("Content-Encoding") != "gzip" || zipped.header.Get("ETag") == etag {
 		t.Fatalf("Content-Encoding = %q, ETag %q (plain %q); want gzip with an ETag of its own",
 			zipped.header.Get("Content-Encoding"), zipped.header.Get("ETag"), etag)
@@ -425,5 +427,42 @@ func TestPageCacheRendersOncePerChange(t *testing.T) {
 		if !strings.Contains(b, "Thought number 199") {
 			t.Fatalf("reader %d did not get the page", i)
 		}
+	}
+}
+
+// TestPageCacheBrotli: once a cached page's brotli copy is made (in the background), readers who take brotli get
+// it, smaller than gzip, with an ETag of its own that a conditional request matches.
+func TestPageCacheBrotli(t *testing.T) {
+	s := newCachedSite(t, onCache)
+	p := s.add(t, post.Draft{Title: "Long", Body: strings.Repeat("Many words in a paragraph, some of them different. ", 200), Date: start.Add(-time.Hour)})
+	s.addComments(t, p, 30, blog.CommentApproved)
+	path := s.path(t, p)
+	plain := s.get(t, path, "Accept-Encoding", "identity")
+	zipped := s.get(t, path, "Accept-Encoding", "gzip")
+	var br response
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		if br = s.get(t, path, "Accept-Encoding", "gzip, deflate, br"); br.header.Get("Content-Encoding") == "br" {
+			break
+		}
+	}
+	if br.header.Get("Content-Encoding") != "br" {
+		t.Fatalf("no brotli copy after 10 s: Content-Encoding %q", br.header.Get("Content-Encoding"))
+	}
+	unpacked, err := io.ReadAll(brotli.NewReader(strings.NewReader(br.body)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(unpacked) != plain.body || len(br.body) >= len(zipped.body) {
+		t.Errorf("the brotli copy (%d bytes; gzip %d) does not unpack to the page (%d bytes)", len(br.body), len(zipped.body), len(plain.body))
+	}
+	tags := map[string]bool{plain.header.Get("ETag"): true, zipped.header.Get("ETag"): true, br.header.Get("ETag"): true}
+	if len(tags) != 3 {
+		t.Errorf("ETags %v; want one per encoding", tags)
+	}
+	if r := s.get(t, path, "Accept-Encoding", "br", "If-None-Match", br.header.Get("ETag")); r.status != http.StatusNotModified {
+		t.Errorf("GET with the brotli ETag = %d; want 304", r.status)
+	}
+	if r := s.get(t, path, "Accept-Encoding", "gzip, br;q=0"); r.header.Get("Content-Encoding") != "gzip" {
+		t.Errorf("a reader refusing brotli got %q", r.header.Get("Content-Encoding"))
 	}
 }
