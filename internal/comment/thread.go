@@ -106,6 +106,9 @@ func (t *Thread) PageOf(id int64, perPage int) int {
 	return t.rootOf[n]/perPage + 1
 }
 
+// Len returns the number of comments in the thread, on every page.
+func (t *Thread) Len() int { return len(t.nodes) }
+
 // Find returns the node of a comment in the thread, or nil.
 func (t *Thread) Find(id int64) *Node {
 	n, ok := t.index[id]

@@ -157,7 +157,7 @@ func (s *Server) commentViews(req *request, p *blog.Post, thread *comment.Thread
 	base := req.settings.PostPath(p)
 	editUntil := time.Duration(d.EditWindowMinutes) * time.Minute
 	avatars := s.newAvatars(req)
-	var out []commentView
+	out := make([]commentView, 0, thread.Len())
 	var walk func(nodes []*comment.Node)
 	walk = func(nodes []*comment.Node) {
 		for _, n := range nodes {

@@ -138,6 +138,17 @@ func zeroPage(name string) any {
 
 // render executes a page into a buffer first, so that a template error becomes a clean 500 rather than half a page.
 func (v *views) render(w http.ResponseWriter, status int, name string, data any) error {
+	if c, ok := w.(*capture); ok && !c.wrote {
+		// A page rendered through a render slot goes straight into the buffer that holds the response: a long
+		// thread's page is then held once, not twice.
+		if err := v.pages[name].Execute(c.body, data); err != nil {
+			c.body.Reset()
+			return fmt.Errorf("render %s: %w", name, err)
+		}
+		c.header.Set("Content-Type", "text/html; charset=utf-8")
+		c.WriteHeader(status)
+		return nil
+	}
 	buf := pageBuffer()
 	defer releaseBuffer(buf)
 	if err := v.pages[name].Execute(buf, data); err != nil {
