@@ -55,18 +55,24 @@ type noticePage struct {
 }
 
 func (s *Server) renderNotice(w http.ResponseWriter, r *http.Request, status int, page *noticePage) error {
+	return s.renderTokenPage(w, r, status, "notice", page.Heading, &page.basePage, page)
+}
+
+// renderTokenPage shows a page whose address may hold a token (an unsubscribe, a privacy request): it is never
+// stored by a cache, never indexed, and its address is never passed on as a Referer. base is page's basePage.
+func (s *Server) renderTokenPage(w http.ResponseWriter, r *http.Request, status int, name, heading string, base *basePage, page any) error {
 	req, err := s.newRequest(r, route{})
 	if err != nil {
 		return err
 	}
-	if err := s.fillBase(r.Context(), req, &page.basePage, r.URL.Path); err != nil {
+	if err := s.fillBase(r.Context(), req, base, r.URL.Path); err != nil {
 		return err
 	}
-	page.Head.Title = page.Heading + " – " + req.settings.Title
-	page.Head.NoIndex = true
+	base.Head.Title = heading + " – " + req.settings.Title
+	base.Head.NoIndex = true
 	w.Header().Set("Cache-Control", "no-store")
-	w.Header().Set("Referrer-Policy", "no-referrer") // the address holds a token
-	return s.views.render(w, status, "notice", page)
+	w.Header().Set("Referrer-Policy", "no-referrer")
+	return s.views.render(w, status, name, page)
 }
 
 // linkRefused shows a forged, altered or expired link's page: nothing changed.

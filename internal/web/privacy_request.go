@@ -101,18 +101,7 @@ func (s *Server) privacyMailOn() bool {
 }
 
 func (s *Server) renderPrivacyRequest(w http.ResponseWriter, r *http.Request, status int, page *privacyRequestPage) error {
-	req, err := s.newRequest(r, route{})
-	if err != nil {
-		return err
-	}
-	if err := s.fillBase(r.Context(), req, &page.basePage, r.URL.Path); err != nil {
-		return err
-	}
-	page.Head.Title = page.Heading + " – " + req.settings.Title
-	page.Head.NoIndex = true
-	w.Header().Set("Cache-Control", "no-store")
-	w.Header().Set("Referrer-Policy", "no-referrer") // the address may hold a token
-	return s.views.render(w, status, "privacy-request", page)
+	return s.renderTokenPage(w, r, status, "privacy-request", page.Heading, &page.basePage, page)
 }
 
 // requestPrivacyLink is the privacy page's form: it checks the address and the rate limits and queues the email.
