@@ -31,7 +31,7 @@ func (s *Store) CountQueries() (*QueryCounter, error) {
 	s.write = sql.OpenDB(countingConnector{drv: drv, dsn: sqliteDSN(s.path, false), n: &c.n})
 	s.write.SetMaxOpenConns(1)
 	s.write.SetConnMaxIdleTime(0)
-	s.read = sql.OpenDB(countingConnector{drv: drv, dsn: sqliteDSN(s.path, true), n: &c.n})
+	s.read = newReadPool(sql.OpenDB(countingConnector{drv: drv, dsn: sqliteDSN(s.path, true), n: &c.n}), true)
 	s.read.SetMaxOpenConns(8)
 	return c, nil
 }
@@ -75,10 +75,39 @@ func (c *countingConn) ExecContext(ctx context.Context, query string, args []dri
 }
 
 func (c *countingConn) PrepareContext(ctx context.Context, query string) (driver.Stmt, error) {
+	var st driver.Stmt
+	var err error
 	if p, ok := c.Conn.(driver.ConnPrepareContext); ok {
-		return p.PrepareContext(ctx, query)
+		st, err = p.PrepareContext(ctx, query)
+	} else {
+		st, err = c.Conn.Prepare(query)
 	}
-	return c.Conn.Prepare(query)
+	if err != nil {
+		return nil, err
+	}
+	return &countingStmt{Stmt: st, n: c.n}, nil
+}
+
+// countingStmt counts each run of a compiled statement, as countingConn counts the statements run directly.
+type countingStmt struct {
+	driver.Stmt
+	n *atomic.Int64
+}
+
+func (s *countingStmt) QueryContext(ctx context.Context, args []driver.NamedValue) (driver.Rows, error) {
+	s.n.Add(1)
+	if q, ok := s.Stmt.(driver.StmtQueryContext); ok {
+		return q.QueryContext(ctx, args)
+	}
+	return nil, errors.New("count queries: the driver's statement cannot query with a context")
+}
+
+func (s *countingStmt) ExecContext(ctx context.Context, args []driver.NamedValue) (driver.Result, error) {
+	s.n.Add(1)
+	if e, ok := s.Stmt.(driver.StmtExecContext); ok {
+		return e.ExecContext(ctx, args)
+	}
+	return nil, errors.New("count queries: the driver's statement cannot execute with a context")
 }
 
 func (c *countingConn) BeginTx(ctx context.Context, opts driver.TxOptions) (driver.Tx, error) {

@@ -43,10 +43,12 @@ func openSQLite(ctx context.Context, dsn string) (*Store, error) {
 	}
 	s.write.SetMaxOpenConns(1)
 	s.write.SetConnMaxIdleTime(0)
-	if s.read, err = sql.Open("sqlite", sqliteDSN(path, true)); err != nil {
+	read, err := sql.Open("sqlite", sqliteDSN(path, true))
+	if err != nil {
 		s.write.Close()
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
+	s.read = newReadPool(read, true)
 	s.read.SetMaxOpenConns(8)
 	if err := s.check(ctx); err != nil {
 		s.Close()
