@@ -112,13 +112,14 @@ func serve(ctx context.Context, env Env, args []string) (err error) {
 }
 
 // parsePageCache reads --page-cache: on, off, or a budget in megabytes ("256MB", or "256"). A served site
-// reads the database's versions of a page at most every DefaultPageCacheRecheck, whichever process changed it.
+// reads the database's versions of a page, or of a post's rendered thread (kept with the page cache off too), at
+// most every DefaultPageCacheRecheck, whichever process changed it.
 func parsePageCache(v string) (web.PageCache, error) {
 	switch strings.ToLower(v) {
 	case "on", "":
 		return web.PageCache{MaxBytes: web.DefaultPageCacheBytes, Recheck: web.DefaultPageCacheRecheck}, nil
 	case "off", "0":
-		return web.PageCache{}, nil
+		return web.PageCache{Recheck: web.DefaultPageCacheRecheck}, nil
 	}
 	mb, err := strconv.Atoi(strings.TrimSuffix(strings.ToUpper(v), "MB"))
 	if err != nil || mb < 0 || mb > 1<<20 {

@@ -40,7 +40,8 @@ type PageCache struct {
 	MaxAge time.Duration
 	// Recheck is how long a page is served after its versions were last read before they are read again: a
 	// change in the database, made by any process, reaches readers at most this late. 0 reads them on every
-	// request, which costs one query per page served.
+	// request, which costs one query per page served. Post pages keep their rendered threads by the same rule,
+	// with the page cache off too (thread_cache.go).
 	Recheck time.Duration
 }
 
@@ -78,9 +79,8 @@ type rendering struct {
 
 // cachedPage is one rendered response, with its gzip copy made once when it was stored.
 type cachedPage struct {
+	versioned
 	key      string
-	scopes   []string
-	versions []int64
 	header   http.Header // as the handler left it: the security headers, Content-Type, Vary…
 	body     []byte
 	gz       []byte                 // nil when gzip does not pay
@@ -91,10 +91,45 @@ type cachedPage struct {
 	modified time.Time
 	lastMod  string // modified, as Last-Modified says it
 	size     int64
+}
 
+// versioned is what a cached rendering (a page, a thread) was made from: the versions of the scopes it shows, read
+// before it was rendered, and when they were last found current.
+type versioned struct {
+	scopes   []string
+	versions []int64
 	checked  atomic.Int64 // when the versions were last found current, in Unix nanoseconds of the server's clock
 	checking atomic.Bool  // a request is reading the versions now
-	stale    atomic.Bool  // the versions changed: served only while the page is rendered again
+	stale    atomic.Bool  // the versions changed: served only while it is rendered again
+}
+
+// current reports whether v's versions are still the database's: found so by a query within the recheck
+// interval, or by one now. While another request reads them, they count as current. Found out of date, v is
+// marked stale, and the versions just read are returned (nil when none were).
+func (v *versioned) current(ctx context.Context, st cacheStore, recheck time.Duration, now time.Time) (bool, []int64) {
+	if v.stale.Load() {
+		return false, nil
+	}
+	if recheck > 0 {
+		if now.UnixNano()-v.checked.Load() < int64(recheck) {
+			return true, nil
+		}
+		if !v.checking.CompareAndSwap(false, true) {
+			return true, nil
+		}
+		defer v.checking.Store(false)
+	}
+	got, err := st.CacheVersions(ctx, v.scopes)
+	if err != nil {
+		v.stale.Store(true)
+		return false, nil
+	}
+	if !slices.Equal(got, v.versions) {
+		v.stale.Store(true)
+		return false, got
+	}
+	v.checked.Store(now.UnixNano())
+	return true, nil
 }
 
 func newPageCache(cfg PageCache) *pageCache {
@@ -190,33 +225,14 @@ func (c *pageCache) removeStale(key string) {
 	}
 }
 
-// current reports whether p may be served as it is: young enough, and its versions found current by a query
-// within the recheck interval, or by one now. When another request is reading p's versions at this moment, p is
-// served meanwhile. A page found out of date is marked stale.
+// current reports whether p may be served as it is: young enough, and its versions current (versioned.current).
 func (c *pageCache) current(ctx context.Context, st cacheStore, p *cachedPage, now time.Time) bool {
 	if age := now.Sub(p.modified); age >= c.maxAge || age < -time.Second {
 		p.stale.Store(true)
 		return false
 	}
-	if p.stale.Load() {
-		return false
-	}
-	if c.recheck > 0 {
-		if now.UnixNano()-p.checked.Load() < int64(c.recheck) {
-			return true
-		}
-		if !p.checking.CompareAndSwap(false, true) {
-			return true
-		}
-		defer p.checking.Store(false)
-	}
-	v, err := st.CacheVersions(ctx, p.scopes)
-	if err != nil || !slices.Equal(v, p.versions) {
-		p.stale.Store(true)
-		return false
-	}
-	p.checked.Store(now.UnixNano())
-	return true
+	ok, _ := p.versioned.current(ctx, st, c.recheck, now)
+	return ok
 }
 
 // harmlessParams are query parameters that do not change a public page: campaign and click tags that links
@@ -454,7 +470,7 @@ func newCachedPage(key string, deps *cacheDeps, rec *capture, now time.Time) *ca
 	h.Del("Content-Length")
 	h.Set("Cache-Control", "public, no-cache")
 	tag := hex.EncodeToString(sum[:12])
-	p := &cachedPage{key: key, scopes: deps.scopes, versions: deps.versions, header: h, body: body,
+	p := &cachedPage{versioned: versioned{scopes: deps.scopes, versions: deps.versions}, key: key, header: h, body: body,
 		etag: `"` + tag + `"`, etagGz: `"` + tag + `-gz"`, etagBr: `"` + tag + `-br"`, modified: now.UTC().Truncate(time.Second)}
 	p.lastMod = p.modified.Format(http.TimeFormat)
 	if len(body) >= minGzip {

@@ -26,8 +26,8 @@ const maxCommentForm = 256 << 10
 type discussionView struct {
 	Count         int
 	Heading       string
-	Comments      []commentNode
-	Newer, Older  string // comment pages
+	Thread        []template.HTML // the top-level comments of this page, each with its replies
+	Newer, Older  string          // comment pages
 	Open          bool
 	ClosedMessage string
 	// Notice is a line for this reader after posting (subscribeNotices), such as "check your inbox".
@@ -88,37 +88,22 @@ type formView struct {
 // shown again; nil means a fresh form (filled from the commenter cookie).
 func (s *Server) discussion(r *http.Request, req *request, p *blog.Post, form *formView) (*discussionView, error) {
 	d := req.settings.Discussion
-	own := s.signer.ownComments(r, req.now)
-	ownIDs := make([]int64, len(own))
-	ownSince := map[int64]time.Time{}
-	for i, o := range own {
-		ownIDs[i], ownSince[o.ID] = o.ID, o.Created
-	}
-	comments, err := s.store.Thread(r.Context(), p.ID, ownIDs)
+	page := max(req.route.commentPage, 1)
+	t, err := s.thread(r.Context(), req, p, page, s.signer.ownComments(r, req.now))
 	if err != nil {
 		return nil, err
 	}
-	thread := comment.Build(comments, d.ThreadDepth, d.NewestFirst)
-	base := req.settings.PostPath(p)
-	page := max(req.route.commentPage, 1)
-	pages := thread.Pages(d.PerPage)
-	if page > pages {
+	if page > t.pages {
 		return nil, errNotFound
 	}
-	v := &discussionView{Count: thread.Approved, FeedRSS: base + "feed/"}
-	v.Heading = commentsLabel(thread.Approved)
+	base := req.settings.PostPath(p)
+	v := &discussionView{Count: t.approved, Heading: commentsLabel(t.approved), Thread: t.markup, FeedRSS: base + "feed/"}
 	if page > 1 {
 		v.Newer = commentPagePath(base, page-1)
 	}
-	if page < pages {
+	if page < t.pages {
 		v.Older = commentPagePath(base, page+1)
 	}
-	roots := thread.Page(page, d.PerPage)
-	selves, err := renderComments(s.views.pages["post"], s.renderedComments, s.commentViews(req, p, thread, roots, ownSince))
-	if err != nil {
-		return nil, err
-	}
-	v.Comments = threadNodes(roots, selves)
 
 	v.Open, v.ClosedMessage = comment.IsOpen(p, d, req.now)
 	v.ShowForm = v.Open || form != nil
@@ -140,8 +125,8 @@ func (s *Server) discussion(r *http.Request, req *request, p *blog.Post, form *f
 	if u, _, ok := s.signedIn(r); ok {
 		form.SignedInAs = u.Name
 	}
-	if parent := thread.Find(form.ParentID); parent != nil && parent.Comment.Status == blog.CommentApproved {
-		form.ReplyTo = parent.Comment.AuthorName
+	if name, ok := t.replyTo[form.ParentID]; ok {
+		form.ReplyTo = name
 		form.CancelURL = base + "#respond"
 	} else {
 		form.ParentID = 0

@@ -100,6 +100,7 @@ type Server struct {
 	renderSlots chan struct{} // one token per public page being rendered (see renderLimited)
 	// renderedComments keeps each comment's rendered markup, keyed by all it shows (see thread_render.go).
 	renderedComments *commentMemo
+	threads          *threadCache // the rendered threads of readers who wrote none of their comments
 }
 
 // New parses the templates and fingerprints the static files; a broken template fails here, not on a request.
@@ -119,7 +120,8 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	s := &Server{store: cfg.Store, log: cfg.Logger, proxies: cfg.Proxies, now: cfg.Now, views: v, assets: a, signer: signer{key},
 		unavailable: cfg.Unavailable, mediaDir: cfg.MediaDir, passwords: cfg.PasswordParams,
 		signInDelay: cfg.SignInDelay, transfers: cfg.Transfers, cache: newPageCache(cfg.PageCache),
-		renderSlots: make(chan struct{}, renderSlots()), renderedComments: newCommentMemo(commentMemoBytes)}
+		renderSlots: make(chan struct{}, renderSlots()), renderedComments: newCommentMemo(commentMemoBytes),
+		threads: newThreadCache(cfg.Store, cfg.PageCache.Recheck, threadCacheBytes)}
 	if s.passwords == nil {
 		s.passwords = argon2id.DefaultParams
 	}

@@ -329,14 +329,18 @@ func benchThread(b *testing.B, n int) (*Server, string) {
 }
 
 // BenchmarkThreadPage serves a post with 300 comments in process (no network, no client), page cache off: "warm"
-// as readers get it, "cold" with the rendered-comment memo emptied before every page, as after a restart.
+// as readers get it, "changed" with the rendered thread dropped before every page, as after each new comment, and
+// "cold" with the rendered-comment memo dropped too, as after a restart.
 func BenchmarkThreadPage(b *testing.B) {
 	s, path := benchThread(b, 300)
 	h := s.Handler()
-	for _, cold := range []bool{false, true} {
-		b.Run(map[bool]string{false: "warm", true: "cold"}[cold], func(b *testing.B) {
+	for _, name := range []string{"warm", "changed", "cold"} {
+		b.Run(name, func(b *testing.B) {
 			for b.Loop() {
-				if cold {
+				if name != "warm" {
+					s.threads = newThreadCache(s.store, 0, threadCacheBytes)
+				}
+				if name == "cold" {
 					s.renderedComments = newCommentMemo(commentMemoBytes)
 				}
 				rec := httptest.NewRecorder()

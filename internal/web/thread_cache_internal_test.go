@@ -1,0 +1,107 @@
+package web
+
+import (
+	"context"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/salon-blog/salon/internal/store"
+)
+
+// TestThreadCacheRendersOncePerChange: readers of a thread being rendered again get the previous rendering at
+// once, readers of a missing thread wait for the one rendering it, and a thread past the byte budget pushes out
+// the least recently served.
+func TestThreadCacheRendersOncePerChange(t *testing.T) {
+	db := &versionsOnly{versions: map[string]int64{}}
+	now := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	c := newThreadCache(db, 0, 4000)
+	ctx := context.Background()
+	key := threadKey{post: 7, page: 1}
+	var mu sync.Mutex
+	renders := 0
+	render := func(gate chan struct{}) func() (*renderedThread, error) {
+		return func() (*renderedThread, error) {
+			mu.Lock()
+			renders++
+			n := renders
+			mu.Unlock()
+			if gate != nil {
+				<-gate
+			}
+			return &renderedThread{pages: 1, approved: n, size: 900}, nil
+		}
+	}
+	get := func(k threadKey, r func() (*renderedThread, error)) *renderedThread {
+		t.Helper()
+		th, err := c.get(ctx, k, now, r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return th
+	}
+	fail := func() (*renderedThread, error) {
+		t.Error("a second rendering started while one was running")
+		return &renderedThread{pages: 1}, nil
+	}
+
+	isRendering := func(k threadKey) bool {
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		_, ok := c.rendering[k]
+		return ok
+	}
+	// Missing: the reader who comes second waits for the first one's rendering.
+	gate := make(chan struct{})
+	leader := make(chan *renderedThread)
+	go func() { th, _ := c.get(ctx, key, now, render(gate)); leader <- th }()
+	for !isRendering(key) {
+		time.Sleep(time.Millisecond)
+	}
+	waiter := make(chan *renderedThread)
+	go func() { th, _ := c.get(ctx, key, now, fail); waiter <- th }()
+	close(gate)
+	first := <-leader
+	if got := <-waiter; got != first {
+		t.Errorf("the waiting reader got rendering %d; want the leader's", got.approved)
+	}
+	if got := get(key, fail); got != first {
+		t.Error("an unchanged thread was not served from the cache")
+	}
+
+	// Changed: one reader renders it again; the others get the previous rendering meanwhile.
+	db.bump(store.CachePost(7))
+	gate = make(chan struct{})
+	go func() { th, _ := c.get(ctx, key, now, render(gate)); leader <- th }()
+	for !isRendering(key) {
+		time.Sleep(time.Millisecond)
+	}
+	if got := get(key, fail); got != first {
+		t.Error("a reader of a thread being rendered again did not get the previous rendering")
+	}
+	close(gate)
+	second := <-leader
+	if second.approved != 2 || get(key, fail) != second {
+		t.Error("the new rendering did not replace the previous one")
+	}
+	if db.bump(store.CacheSite); get(key, render(nil)).approved != 3 {
+		t.Error("a change to the site did not render the thread again")
+	}
+
+	// Budget: 4,000 bytes hold four threads of 900; a fifth pushes out the one served least recently.
+	for post := range int64(4) {
+		now = now.Add(time.Second)
+		get(threadKey{post: 100 + post, page: 1}, render(nil))
+	}
+	if _, ok := c.byKey[key]; ok {
+		t.Error("the least recently served thread was kept over the budget")
+	}
+	if c.used > c.maxBytes {
+		t.Errorf("the cache holds %d bytes; its budget is %d", c.used, c.maxBytes)
+	}
+	// A thread past the last comment page (a 404) is not kept.
+	get(threadKey{post: 7, page: 2}, render(nil))
+	if _, ok := c.byKey[threadKey{post: 7, page: 2}]; ok {
+		t.Error("a comment page past the last one was kept")
+	}
+}
