@@ -31,8 +31,7 @@ func (s *Store) CountQueries() (*QueryCounter, error) {
 	s.write = sql.OpenDB(countingConnector{drv: drv, dsn: sqliteDSN(s.path, false), n: &c.n})
 	s.write.SetMaxOpenConns(1)
 	s.write.SetConnMaxIdleTime(0)
-	s.read = newReadPool(sql.OpenDB(countingConnector{drv: drv, dsn: sqliteDSN(s.path, true), n: &c.n}), true)
-	s.read.SetMaxOpenConns(8)
+	s.read = sqliteReadPool(sql.OpenDB(countingConnector{drv: drv, dsn: sqliteDSN(s.path, true), n: &c.n}))
 	return c, nil
 }
 
