@@ -18,7 +18,8 @@ func TestSQLiteReadPool(t *testing.T) {
 	p := s.read
 	const query = "SELECT 1"
 	kept := len(p.stmts) // Open's own checks
-	for range 3 { // three busy moments, each with every reader at work at once
+	// Three busy moments, each with every reader at work at once.
+	for range 3 {
 		var opened, done sync.WaitGroup
 		opened.Add(sqliteReaders)
 		done.Add(sqliteReaders)
