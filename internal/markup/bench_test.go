@@ -1,6 +1,7 @@
 package markup
 
 import (
+	"html/template"
 	"os"
 	"strings"
 	"testing"
@@ -39,5 +40,25 @@ My grandmother said the same thing, word for word. <b>Great post.</b>`
 	b.SetBytes(int64(len(comment)))
 	for b.Loop() {
 		RenderComment(comment)
+	}
+}
+
+// BenchmarkExcerpt takes a page's 30-word description from a post of about 2,000 words, as Excerpt does (from a
+// prefix) and from the whole post, as it did before.
+func BenchmarkExcerpt(b *testing.B) {
+	part, err := os.ReadFile("testdata/long-post.md")
+	if err != nil {
+		b.Fatal(err)
+	}
+	h := RenderPost(strings.Repeat(string(part)+"\n\n", 6)).HTML
+	for _, bm := range []struct {
+		name    string
+		excerpt func(template.HTML, int) string
+	}{{"prefix", Excerpt}, {"whole", wholeExcerpt}} {
+		b.Run(bm.name, func(b *testing.B) {
+			for b.Loop() {
+				bm.excerpt(h, 30)
+			}
+		})
 	}
 }

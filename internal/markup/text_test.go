@@ -2,7 +2,12 @@ package markup
 
 import (
 	"html/template"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
+
+	"golang.org/x/net/html"
 )
 
 func TestPlainText(t *testing.T) {
@@ -59,4 +64,66 @@ func TestExcerptOfPost(t *testing.T) {
 	if got := Excerpt(d.HTML, 8); got != want {
 		t.Errorf("Excerpt(%q, 8) = %q; want %q", d.HTML, got, want)
 	}
+}
+
+// wholeExcerpt is Excerpt as it was before it read prefixes: from every word of h.
+func wholeExcerpt(h template.HTML, n int) string {
+	if n < 1 {
+		return ""
+	}
+	w := words(h)
+	if len(w) <= n {
+		return strings.Join(w, " ")
+	}
+	return strings.TrimRight(strings.Join(w[:n], " "), ",;:…") + "…"
+}
+
+// TestExcerptOfLongPosts: reading a prefix gives the excerpt of the whole, whichever word count, on long rendered
+// posts, on prose cut inside a tag, an entity or a character, and where a table would move text forward.
+func TestExcerptOfLongPosts(t *testing.T) {
+	var inputs []template.HTML
+	files, err := filepath.Glob("testdata/*.golden.html")
+	if err != nil {
+		t.Fatal(err)
+	}
+	more, _ := filepath.Glob("testdata/wordpress/*.golden.html")
+	for _, f := range append(files, more...) {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		inputs = append(inputs, template.HTML(strings.Repeat(string(b), 40)))
+	}
+	para := `<p>Words, &amp; entities, <em>emphasis</em> and “quotes” <a class="anchor" href="#x">#</a> é</p>`
+	for pad := range 12 { // the prefix ends at every place inside the paragraph
+		inputs = append(inputs, template.HTML(strings.Repeat("x", pad)+strings.Repeat(para, 200)))
+	}
+	// A table whose stray text the parser moves in front of it, past where a prefix would stop.
+	inputs = append(inputs, template.HTML("<table><tr><td>"+strings.Repeat("cell ", 600)+"</td></tr>moved forward</table>"))
+	for _, h := range inputs {
+		for _, n := range []int{1, 2, 30, 55, 300, 2000} {
+			if got, want := Excerpt(h, n), wholeExcerpt(h, n); got != want {
+				t.Errorf("Excerpt(%.60q…, %d) = %.80q; the whole post gives %.80q", h, n, got, want)
+			}
+		}
+	}
+}
+
+// FuzzExcerpt checks that Excerpt, reading a prefix, agrees with the excerpt of the whole text, on HTML that has
+// been through the parser and renderer as every stored post and comment has.
+func FuzzExcerpt(f *testing.F) {
+	f.Add("<p>one two</p><p>three</p>", 2048, 2)
+	f.Add("<table><tr><td>a</td></tr>b</table>", 2030, 1)
+	f.Add("<p>a&amp;b</p>", 2045, 1)
+	f.Fuzz(func(t *testing.T, s string, pad, n int) {
+		raw := strings.Repeat(" ", min(max(pad, 0), 9000)) + s + strings.Repeat(s, 3000/max(len(s), 1))
+		h, err := tidy([]byte(raw), func([]*html.Node) {})
+		if err != nil {
+			return // nested too deep to parse, which no stored post or comment is
+		}
+		n = min(max(n, -1), 400)
+		if got, want := Excerpt(h, n), wholeExcerpt(h, n); got != want {
+			t.Errorf("Excerpt(%q, %d) = %q; the whole text gives %q", h, n, got, want)
+		}
+	})
 }
