@@ -42,7 +42,7 @@ func Excerpt(h template.HTML, n int) string {
 // or attributes is escaped. (HTML nested deeper than the parser allows has no words as a whole, yet its prefix
 // may; rendered HTML never is.)
 func firstWords(h template.HTML, n int) []string {
-	for size := 2048; size < len(h); size *= 4 {
+	for size := 512; size < len(h); size *= 4 {
 		head := h[:size]
 		if !tablesClosed(string(head)) {
 			continue

@@ -4,6 +4,7 @@ import (
 	"html/template"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -95,15 +96,19 @@ func TestExcerptOfLongPosts(t *testing.T) {
 		inputs = append(inputs, template.HTML(strings.Repeat(string(b), 40)))
 	}
 	para := `<p>Words, &amp; entities, <em>emphasis</em> and “quotes” <a class="anchor" href="#x">#</a> é</p>`
-	for pad := range 12 { // the prefix ends at every place inside the paragraph
+	for pad := range len(para) { // the prefix ends at every place inside the paragraph
 		inputs = append(inputs, template.HTML(strings.Repeat("x", pad)+strings.Repeat(para, 200)))
 	}
 	// A table whose stray text the parser moves in front of it, past where a prefix would stop.
 	inputs = append(inputs, template.HTML("<table><tr><td>"+strings.Repeat("cell ", 600)+"</td></tr>moved forward</table>"))
 	for _, h := range inputs {
-		for _, n := range []int{1, 2, 30, 55, 300, 2000} {
+		all := words(h)
+		for _, n := range []int{1, 2, 30, 55, 56, 300, 2000} {
 			if got, want := Excerpt(h, n), wholeExcerpt(h, n); got != want {
 				t.Errorf("Excerpt(%.60q…, %d) = %.80q; the whole post gives %.80q", h, n, got, want)
+			}
+			if got := firstWords(h, n); !slices.Equal(got, all[:min(n, len(all))]) {
+				t.Errorf("firstWords(%.60q…, %d) ends %q; the whole post's words end %q", h, n, got[len(got)-1], all[min(n, len(all))-1])
 			}
 		}
 	}
@@ -113,8 +118,8 @@ func TestExcerptOfLongPosts(t *testing.T) {
 // been through the parser and renderer as every stored post and comment has.
 func FuzzExcerpt(f *testing.F) {
 	f.Add("<p>one two</p><p>three</p>", 2048, 2)
-	f.Add("<table><tr><td>a</td></tr>b</table>", 2030, 1)
-	f.Add("<p>a&amp;b</p>", 2045, 1)
+	f.Add("<table><tr><td>a</td></tr>b</table>", 500, 1)
+	f.Add("<p>a&amp;b</p>", 509, 1)
 	f.Fuzz(func(t *testing.T, s string, pad, n int) {
 		raw := strings.Repeat(" ", min(max(pad, 0), 9000)) + s + strings.Repeat(s, 3000/max(len(s), 1))
 		h, err := tidy([]byte(raw), func([]*html.Node) {})
