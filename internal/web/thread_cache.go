@@ -30,9 +30,8 @@ type renderedThread struct {
 	versioned // empty for a thread rendered for one reader
 	approved  int
 	pages     int
-	// markup is the page's top-level comments, each with its replies (the "comment" template). The page prints
-	// it piece by piece: html/template formats a value in a buffer that it keeps for the next one only if it is
-	// under 64 KB, so the thread in one piece would cost a new buffer of its size on every page.
+	// markup is the page's top-level comments with their replies (the "comment" template), in pieces of whole
+	// comments of up to pieceBytes each (or one comment, when larger).
 	markup []template.HTML
 	// replyTo names the author of each approved comment of the whole thread, for "Leave a Reply to …".
 	replyTo map[int64]string
@@ -218,12 +217,32 @@ func (s *Server) renderThread(ctx context.Context, req *request, p *blog.Post, p
 		}
 		ends[i] = buf.Len()
 	}
-	all, from := buf.String(), 0
-	t.markup = make([]template.HTML, len(roots))
-	for i, end := range ends {
-		t.markup[i] = template.HTML(all[from:end]) // one string underneath, handed to the page in pieces
-		from = end
-	}
-	t.size += len(all) + 16*len(roots) + 256
+	all := buf.String()
+	t.markup = pieces(all, ends)
+	t.size += len(all) + 16*len(t.markup) + 256
 	return t, nil
+}
+
+// pieceBytes is the size of the pieces the page prints the thread in. html/template formats each value in a
+// buffer that it keeps for the next only if it is under 64 KB, so the thread in one piece would cost a new buffer
+// of its size on every page; and each piece costs a call through reflection, so one piece a comment cost more
+// than that (a seventh of a page's CPU).
+const pieceBytes = 32 << 10
+
+// pieces cuts s, the markup of the comments that end at ends, into pieces of whole comments of up to pieceBytes,
+// all sharing s's memory.
+func pieces(s string, ends []int) []template.HTML {
+	var out []template.HTML
+	from, last := 0, 0
+	for _, end := range ends {
+		if end-from > pieceBytes && last > from {
+			out = append(out, template.HTML(s[from:last]))
+			from = last
+		}
+		last = end
+	}
+	if last > from {
+		out = append(out, template.HTML(s[from:last]))
+	}
+	return out
 }

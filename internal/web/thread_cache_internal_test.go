@@ -2,6 +2,8 @@ package web
 
 import (
 	"context"
+	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -103,5 +105,36 @@ func TestThreadCacheRendersOncePerChange(t *testing.T) {
 	get(threadKey{post: 7, page: 2}, render(nil))
 	if _, ok := c.byKey[threadKey{post: 7, page: 2}]; ok {
 		t.Error("a comment page past the last one was kept")
+	}
+}
+
+func TestThreadPieces(t *testing.T) {
+	big := strings.Repeat("x", pieceBytes)
+	for _, tt := range []struct {
+		name  string
+		parts []string
+		want  []int // the length of each piece
+	}{
+		{"none", nil, nil},
+		{"small ones together", []string{"a", "bb", "ccc"}, []int{6}},
+		{"up to the size", []string{big[:pieceBytes-2], "ab", "c"}, []int{pieceBytes, 1}},
+		{"a large one alone", []string{"a", big + "y", "b"}, []int{1, pieceBytes + 1, 1}},
+	} {
+		var s strings.Builder
+		var ends []int
+		for _, p := range tt.parts {
+			s.WriteString(p)
+			ends = append(ends, s.Len())
+		}
+		got := pieces(s.String(), ends)
+		var lens []int
+		var joined strings.Builder
+		for _, p := range got {
+			lens = append(lens, len(p))
+			joined.WriteString(string(p))
+		}
+		if !slices.Equal(lens, tt.want) || joined.String() != s.String() {
+			t.Errorf("%s: pieces of %d, %d bytes in all; want %d and %d", tt.name, lens, joined.Len(), tt.want, s.Len())
+		}
 	}
 }
