@@ -25,11 +25,11 @@ type request struct {
 }
 
 func (s *Server) newRequest(r *http.Request, rt route) (*request, error) {
-	st, err := s.store.Settings(r.Context())
+	st, loc, err := s.requestSettings(r)
 	if err != nil {
 		return nil, err
 	}
-	return &request{route: rt, settings: st, loc: st.Location(), now: s.now().UTC(), base: baseURL(r, st)}, nil
+	return &request{route: rt, settings: st, loc: loc, now: s.now().UTC(), base: baseURL(r, st)}, nil
 }
 
 // baseURL is the site's configured address, or else the one the reader used.

@@ -105,6 +105,9 @@ type panickingStore struct {
 func (panickingStore) Settings(context.Context) (blog.Settings, error) {
 	return blog.DefaultSettings(), nil
 }
+func (panickingStore) CacheVersions(_ context.Context, scopes []string) ([]int64, error) {
+	return make([]int64, len(scopes)), nil
+}
 func (panickingStore) PostBySlug(context.Context, string) (blog.Post, bool, error) {
 	panic("a bug")
 }

@@ -101,6 +101,7 @@ type Server struct {
 	// renderedComments keeps each comment's rendered markup, keyed by all it shows (see thread_render.go).
 	renderedComments *commentMemo
 	threads          *threadCache // the rendered threads of readers who wrote none of their comments
+	settings         *settingsMemo
 }
 
 // New parses the templates and fingerprints the static files; a broken template fails here, not on a request.
@@ -121,7 +122,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		unavailable: cfg.Unavailable, mediaDir: cfg.MediaDir, passwords: cfg.PasswordParams,
 		signInDelay: cfg.SignInDelay, transfers: cfg.Transfers, cache: newPageCache(cfg.PageCache),
 		renderSlots: make(chan struct{}, renderSlots()), renderedComments: newCommentMemo(commentMemoBytes),
-		threads: newThreadCache(cfg.Store, cfg.PageCache.Recheck, threadCacheBytes)}
+		threads: newThreadCache(cfg.Store, cfg.PageCache.Recheck, threadCacheBytes), settings: &settingsMemo{recheck: max(cfg.PageCache.Recheck, 0)}}
 	if s.passwords == nil {
 		s.passwords = argon2id.DefaultParams
 	}

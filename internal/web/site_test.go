@@ -300,7 +300,8 @@ type failingStore struct {
 	err error
 }
 
-func (f failingStore) Settings(context.Context) (blog.Settings, error) { return blog.Settings{}, f.err }
+func (f failingStore) Settings(context.Context) (blog.Settings, error)          { return blog.Settings{}, f.err }
+func (f failingStore) CacheVersions(context.Context, []string) ([]int64, error) { return nil, f.err }
 func (f failingStore) Posts(context.Context, blog.PostFilter) ([]blog.Post, int, error) {
 	return nil, 0, f.err
 }

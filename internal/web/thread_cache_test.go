@@ -21,6 +21,7 @@ func TestThreadCache(t *testing.T) {
 	s.addComments(t, p, 30, blog.CommentApproved)
 	held := s.addComments(t, p, 1, blog.CommentPending)
 	path := s.path(t, p)
+	s.get(t, "/") // the site's settings are read and kept
 	first, rendering := s.queriesOf(t, path)
 	again, served := s.queriesOf(t, path)
 	// The thread costs two statements when rendered (the versions, then the thread) and one when kept (the versions).
