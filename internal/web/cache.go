@@ -8,6 +8,8 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"html/template"
+	"io"
 	"net/http"
 	"net/url"
 	"runtime"
@@ -421,12 +423,16 @@ func (s *Server) renderLimited(h http.Header, r *http.Request, next http.Handler
 	return rec
 }
 
-// capture holds a response while it is rendered for the cache.
+// capture holds a response while it is rendered for the cache, or before it is sent.
 type capture struct {
 	header http.Header
 	status int
 	wrote  bool
 	body   *bytes.Buffer // from pageBuffers: release it once the response is sent or copied
+	// thread is a kept thread that the page holds by reference rather than a copy (spliceThread), and threadAt
+	// where in body it goes (-1 until the page has printed its place).
+	thread   []template.HTML
+	threadAt int
 }
 
 func (c *capture) Header() http.Header { return c.header }
@@ -457,14 +463,36 @@ func (c *capture) replay(w http.ResponseWriter) {
 		h[k] = v
 	}
 	w.WriteHeader(c.status)
-	w.Write(c.body.Bytes())
+	c.writeBody(w)
+}
+
+// writeBody writes the response's body to w, with the thread in its place.
+func (c *capture) writeBody(w io.Writer) {
+	body := c.body.Bytes()
+	if c.thread == nil || c.threadAt < 0 {
+		w.Write(body)
+		return
+	}
+	w.Write(body[:c.threadAt])
+	for _, piece := range c.thread {
+		io.WriteString(w, string(piece))
+	}
+	w.Write(body[c.threadAt:])
+}
+
+// contents returns a copy of the response's body, with the thread in its place.
+func (c *capture) contents() []byte {
+	var out bytes.Buffer
+	out.Grow(c.body.Len())
+	c.writeBody(&out)
+	return out.Bytes()
 }
 
 // minGzip is the smallest body worth compressing.
 const minGzip = 1024
 
 func newCachedPage(key string, deps *cacheDeps, rec *capture, now time.Time) *cachedPage {
-	body := bytes.Clone(rec.body.Bytes())
+	body := rec.contents()
 	sum := sha256.Sum256(body)
 	h := rec.header.Clone()
 	h.Del("Content-Length")

@@ -303,6 +303,9 @@ func (s *Server) renderPost(w http.ResponseWriter, r *http.Request, req *request
 		if err != nil {
 			return err
 		}
+		if c, ok := w.(*capture); ok {
+			d.Thread = c.spliceThread(d.Thread)
+		}
 		page.Discussion = d
 		if form == nil {
 			d.Notice = takeNotice(w, r)

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"crypto/rand"
 	"fmt"
 	"html/template"
 	"strings"
@@ -245,4 +246,33 @@ func pieces(s string, ends []int) []template.HTML {
 		out = append(out, template.HTML(s[from:last]))
 	}
 	return out
+}
+
+// threadMarker stands for the kept thread in a page rendered into a capture, which then holds the thread by
+// reference: sending a 3,000-comment post uncached to 64 readers at once, each response held its own 3.3 MB copy
+// of the thread. The marker is random for each process, so no text a writer or a reader can type is taken for it.
+var threadMarker = "<!--thread " + rand.Text() + "-->"
+
+// spliceThread returns what a page rendered into c prints for the thread pieces: the marker, when the page is
+// rendered into c as it is (views.render does so unless c was written to already), else the pieces themselves.
+func (c *capture) spliceThread(pieces []template.HTML) []template.HTML {
+	if c.wrote || len(pieces) == 0 {
+		return pieces
+	}
+	c.thread, c.threadAt = pieces, -1
+	return []template.HTML{template.HTML(threadMarker)}
+}
+
+// pageWriter is what views.render renders a page into a capture through: it notes where the thread's marker is
+// printed instead of writing it. html/template prints each value with one Write, so the marker arrives whole,
+// and alone.
+type pageWriter capture
+
+func (w *pageWriter) Write(p []byte) (int, error) {
+	c := (*capture)(w)
+	if c.thread != nil && c.threadAt < 0 && string(p) == threadMarker {
+		c.threadAt = c.body.Len()
+		return len(p), nil
+	}
+	return c.body.Write(p)
 }

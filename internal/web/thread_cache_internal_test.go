@@ -1,7 +1,11 @@
 package web
 
 import (
+	"bytes"
 	"context"
+	"html/template"
+	"net/http"
+	"net/http/httptest"
 	"slices"
 	"strings"
 	"sync"
@@ -136,5 +140,37 @@ func TestThreadPieces(t *testing.T) {
 		if !slices.Equal(lens, tt.want) || joined.String() != s.String() {
 			t.Errorf("%s: pieces of %d, %d bytes in all; want %d and %d", tt.name, lens, joined.Len(), tt.want, s.Len())
 		}
+	}
+}
+
+// TestCaptureHoldsTheThreadByReference: a page rendered into a capture holds its kept thread by reference, and
+// sends and stores it in its place.
+func TestCaptureHoldsTheThreadByReference(t *testing.T) {
+	page := template.Must(template.New("page").Parse(`<p>{{.Title}}</p><ol>{{range .Thread}}{{.}}{{end}}</ol><p>end</p>`))
+	c := &capture{header: http.Header{}, status: http.StatusOK, body: &bytes.Buffer{}}
+	data := struct {
+		Title  string
+		Thread []template.HTML
+	}{"<Post>", c.spliceThread([]template.HTML{"<li>one</li>", "<li>two</li>"})}
+	if err := page.Execute((*pageWriter)(c), data); err != nil {
+		t.Fatal(err)
+	}
+	if got := c.body.String(); got != "<p>&lt;Post&gt;</p><ol></ol><p>end</p>" {
+		t.Errorf("the capture's own bytes are %q; want the page without the thread", got)
+	}
+	const want = "<p>&lt;Post&gt;</p><ol><li>one</li><li>two</li></ol><p>end</p>"
+	if got := string(c.contents()); got != want {
+		t.Errorf("contents = %q; want %q", got, want)
+	}
+	rec := httptest.NewRecorder()
+	c.replay(rec)
+	if rec.Body.String() != want {
+		t.Errorf("sent %q; want %q", rec.Body.String(), want)
+	}
+
+	written := &capture{header: http.Header{}, status: http.StatusOK, body: &bytes.Buffer{}}
+	written.Write([]byte("already"))
+	if got := written.spliceThread([]template.HTML{"<li>one</li>"}); len(got) != 1 || got[0] != "<li>one</li>" {
+		t.Errorf("a capture written to already took the thread by reference: %q", got)
 	}
 }

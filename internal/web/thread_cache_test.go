@@ -31,6 +31,9 @@ func TestThreadCache(t *testing.T) {
 	if again.body != first.body {
 		t.Error("the kept thread differs from the one rendered")
 	}
+	if strings.Contains(first.body, "<!--thread ") {
+		t.Error("the thread's marker reached the page")
+	}
 	if n := strings.Count(first.body, `class="comment depth-`); n != 30 || strings.Contains(first.body, "awaiting moderation") {
 		t.Fatalf("the page shows %d comments; want the 30 approved ones", n)
 	}

@@ -141,8 +141,9 @@ func (v *views) render(w http.ResponseWriter, status int, name string, data any)
 	if c, ok := w.(*capture); ok && !c.wrote {
 		// A page rendered through a render slot goes straight into the buffer that holds the response: a long
 		// thread's page is then held once, not twice.
-		if err := v.pages[name].Execute(c.body, data); err != nil {
+		if err := v.pages[name].Execute((*pageWriter)(c), data); err != nil {
 			c.body.Reset()
+			c.thread = nil
 			return fmt.Errorf("render %s: %w", name, err)
 		}
 		c.header.Set("Content-Type", "text/html; charset=utf-8")
