@@ -8,7 +8,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
-	"html/template"
 	"io"
 	"net/http"
 	"net/url"
@@ -19,6 +18,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unsafe"
 
 	"github.com/andybalholm/brotli"
 
@@ -431,7 +431,7 @@ type capture struct {
 	body   *bytes.Buffer // from pageBuffers: release it once the response is sent or copied
 	// thread is a kept thread that the page holds by reference rather than a copy (spliceThread), and threadAt
 	// where in body it goes (-1 until the page has printed its place).
-	thread   []template.HTML
+	thread   string
 	threadAt int
 }
 
@@ -469,14 +469,14 @@ func (c *capture) replay(w http.ResponseWriter) {
 // writeBody writes the response's body to w, with the thread in its place.
 func (c *capture) writeBody(w io.Writer) {
 	body := c.body.Bytes()
-	if c.thread == nil || c.threadAt < 0 {
+	if c.thread == "" || c.threadAt < 0 {
 		w.Write(body)
 		return
 	}
 	w.Write(body[:c.threadAt])
-	for _, piece := range c.thread {
-		io.WriteString(w, string(piece))
-	}
+	// The thread's bytes, seen as a slice without a copy: Write may not change them, and one large write goes to
+	// the connection as it is (io.WriteString goes through net/http's small buffer, a few kilobytes at a time).
+	w.Write(unsafe.Slice(unsafe.StringData(c.thread), len(c.thread)))
 	w.Write(body[c.threadAt:])
 }
 

@@ -27,6 +27,7 @@ type discussionView struct {
 	Count         int
 	Heading       string
 	Thread        []template.HTML // the top-level comments of this page, each with its replies
+	thread        string          // Thread in one piece, for a capture to hold (spliceThread)
 	Newer, Older  string          // comment pages
 	Open          bool
 	ClosedMessage string
@@ -97,7 +98,7 @@ func (s *Server) discussion(r *http.Request, req *request, p *blog.Post, form *f
 		return nil, errNotFound
 	}
 	base := req.settings.PostPath(p)
-	v := &discussionView{Count: t.approved, Heading: commentsLabel(t.approved), Thread: t.markup, FeedRSS: base + "feed/"}
+	v := &discussionView{Count: t.approved, Heading: commentsLabel(t.approved), Thread: t.markup, thread: t.whole, FeedRSS: base + "feed/"}
 	if page > 1 {
 		v.Newer = commentPagePath(base, page-1)
 	}

@@ -304,7 +304,7 @@ func (s *Server) renderPost(w http.ResponseWriter, r *http.Request, req *request
 			return err
 		}
 		if c, ok := w.(*capture); ok {
-			d.Thread = c.spliceThread(d.Thread)
+			d.Thread = c.spliceThread(d)
 		}
 		page.Discussion = d
 		if form == nil {

@@ -7,7 +7,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
 	"runtime/debug"
@@ -232,14 +231,6 @@ func (r *statusRecorder) WriteHeader(code int) {
 func (r *statusRecorder) Write(b []byte) (int, error) {
 	r.wrote = true
 	n, err := r.ResponseWriter.Write(b)
-	r.bytes += n
-	return n, err
-}
-
-// WriteString lets a page's kept thread be sent without a copy of it as a byte slice.
-func (r *statusRecorder) WriteString(s string) (int, error) {
-	r.wrote = true
-	n, err := io.WriteString(r.ResponseWriter, s)
 	r.bytes += n
 	return n, err
 }

@@ -34,6 +34,7 @@ type renderedThread struct {
 	// markup is the page's top-level comments with their replies (the "comment" template), in pieces of whole
 	// comments of up to pieceBytes each (or one comment, when larger).
 	markup []template.HTML
+	whole  string // the pieces of markup in one, as they share it
 	// replyTo names the author of each approved comment of the whole thread, for "Leave a Reply to …".
 	replyTo map[int64]string
 	size    int
@@ -219,7 +220,7 @@ func (s *Server) renderThread(ctx context.Context, req *request, p *blog.Post, p
 		ends[i] = buf.Len()
 	}
 	all := buf.String()
-	t.markup = pieces(all, ends)
+	t.markup, t.whole = pieces(all, ends), all
 	t.size += len(all) + 16*len(t.markup) + 256
 	return t, nil
 }
@@ -253,13 +254,13 @@ func pieces(s string, ends []int) []template.HTML {
 // of the thread. The marker is random for each process, so no text a writer or a reader can type is taken for it.
 var threadMarker = "<!--thread " + rand.Text() + "-->"
 
-// spliceThread returns what a page rendered into c prints for the thread pieces: the marker, when the page is
+// spliceThread returns what a page rendered into c prints for the thread d shows: the marker, when the page is
 // rendered into c as it is (views.render does so unless c was written to already), else the pieces themselves.
-func (c *capture) spliceThread(pieces []template.HTML) []template.HTML {
-	if c.wrote || len(pieces) == 0 {
-		return pieces
+func (c *capture) spliceThread(d *discussionView) []template.HTML {
+	if c.wrote || d.thread == "" {
+		return d.Thread
 	}
-	c.thread, c.threadAt = pieces, -1
+	c.thread, c.threadAt = d.thread, -1
 	return []template.HTML{template.HTML(threadMarker)}
 }
 
@@ -270,7 +271,7 @@ type pageWriter capture
 
 func (w *pageWriter) Write(p []byte) (int, error) {
 	c := (*capture)(w)
-	if c.thread != nil && c.threadAt < 0 && string(p) == threadMarker {
+	if c.thread != "" && c.threadAt < 0 && string(p) == threadMarker {
 		c.threadAt = c.body.Len()
 		return len(p), nil
 	}

@@ -151,7 +151,7 @@ func TestCaptureHoldsTheThreadByReference(t *testing.T) {
 	data := struct {
 		Title  string
 		Thread []template.HTML
-	}{"<Post>", c.spliceThread([]template.HTML{"<li>one</li>", "<li>two</li>"})}
+	}{"<Post>", c.spliceThread(&discussionView{Thread: []template.HTML{"<li>one</li>", "<li>two</li>"}, thread: "<li>one</li><li>two</li>"})}
 	if err := page.Execute((*pageWriter)(c), data); err != nil {
 		t.Fatal(err)
 	}
@@ -170,7 +170,7 @@ func TestCaptureHoldsTheThreadByReference(t *testing.T) {
 
 	written := &capture{header: http.Header{}, status: http.StatusOK, body: &bytes.Buffer{}}
 	written.Write([]byte("already"))
-	if got := written.spliceThread([]template.HTML{"<li>one</li>"}); len(got) != 1 || got[0] != "<li>one</li>" {
+	if got := written.spliceThread(&discussionView{Thread: []template.HTML{"<li>one</li>"}, thread: "<li>one</li>"}); len(got) != 1 || got[0] != "<li>one</li>" {
 		t.Errorf("a capture written to already took the thread by reference: %q", got)
 	}
 }

@@ -143,7 +143,7 @@ func (v *views) render(w http.ResponseWriter, status int, name string, data any)
 		// thread's page is then held once, not twice.
 		if err := v.pages[name].Execute((*pageWriter)(c), data); err != nil {
 			c.body.Reset()
-			c.thread = nil
+			c.thread = ""
 			return fmt.Errorf("render %s: %w", name, err)
 		}
 		c.header.Set("Content-Type", "text/html; charset=utf-8")
