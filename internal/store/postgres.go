@@ -51,7 +51,7 @@ func openPostgres(ctx context.Context, dsn string) (*Store, error) {
 	db.SetMaxIdleConns(maxConns)
 	db.SetConnMaxLifetime(connMaxLifetime)
 	db.SetConnMaxIdleTime(connMaxIdleTime)
-	s := &Store{write: db, read: newReadPool(db, false), engine: enginePostgres, Now: time.Now,
+	s := &Store{write: db, read: db, engine: enginePostgres, Now: time.Now,
 		path: fmt.Sprintf("PostgreSQL database %q on %s:%d", cfg.Database, cfg.Host, cfg.Port)}
 	if err := db.PingContext(ctx); err != nil {
 		db.Close()

@@ -23,12 +23,10 @@ func (s *Store) QueueDB(ctx context.Context) (*sql.DB, error) {
 	if s.queue != nil {
 		return s.queue, nil
 	}
-	db, err := sql.Open("sqlite", sqliteDSN(s.path, false))
+	db, err := openSQLitePool(s.path, false, 1, nil)
 	if err != nil {
 		return nil, fmt.Errorf("open the job queue on %s: %w", s.path, err)
 	}
-	db.SetMaxOpenConns(1)
-	db.SetConnMaxIdleTime(0)
 	if err := db.PingContext(ctx); err != nil {
 		db.Close()
 		return nil, describeOpenError(s.path, err)

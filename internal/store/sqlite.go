@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"modernc.org/sqlite"
@@ -37,18 +38,9 @@ func openSQLite(ctx context.Context, dsn string) (*Store, error) {
 		}
 	}
 	s := &Store{path: path, engine: engineSQLite, Now: time.Now}
-	var err error
-	if s.write, err = sql.Open("sqlite", sqliteDSN(path, false)); err != nil {
+	if err := s.openSQLitePools(nil); err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
-	s.write.SetMaxOpenConns(1)
-	s.write.SetConnMaxIdleTime(0)
-	read, err := sql.Open("sqlite", sqliteDSN(path, true))
-	if err != nil {
-		s.write.Close()
-		return nil, fmt.Errorf("open %s: %w", path, err)
-	}
-	s.read = sqliteReadPool(read)
 	if err := s.check(ctx); err != nil {
 		s.Close()
 		return nil, err
@@ -61,10 +53,33 @@ func openSQLite(ctx context.Context, dsn string) (*Store, error) {
 // page while database/sql kept only its default of two.
 const sqliteReaders = 8
 
-func sqliteReadPool(db *sql.DB) *readPool {
-	db.SetMaxOpenConns(sqliteReaders)
-	db.SetMaxIdleConns(sqliteReaders)
-	return newReadPool(db, true)
+// openSQLitePools opens the writer's connection and the readers' pool, counting their statements in count when
+// it is set.
+func (s *Store) openSQLitePools(count *atomic.Int64) error {
+	write, err := openSQLitePool(s.path, false, 1, count)
+	if err != nil {
+		return err
+	}
+	read, err := openSQLitePool(s.path, true, sqliteReaders, count)
+	if err != nil {
+		write.Close()
+		return err
+	}
+	s.write, s.read = write, read
+	return nil
+}
+
+// openSQLitePool opens a pool of up to n connections that all stay open.
+func openSQLitePool(path string, readOnly bool, n int, count *atomic.Int64) (*sql.DB, error) {
+	c, err := newSQLiteConnector(sqliteDSN(path, readOnly), count)
+	if err != nil {
+		return nil, err
+	}
+	db := sql.OpenDB(c)
+	db.SetMaxOpenConns(n)
+	db.SetMaxIdleConns(n)
+	db.SetConnMaxIdleTime(0)
+	return db, nil
 }
 
 func sqliteDSN(path string, readOnly bool) string {

@@ -30,7 +30,7 @@ type Store struct {
 	// cheaper and fairer than letting them collide on the file lock.
 	write *sql.DB
 	// read is a pool of read-only connections; in WAL mode they never wait for the writer.
-	read *readPool
+	read *sql.DB
 	// path names the database in messages: the SQLite file, or PostgreSQL's host and database (never the password).
 	path   string
 	engine string
