@@ -79,14 +79,15 @@ type rendering struct {
 	page *cachedPage
 }
 
-// cachedPage is one rendered response, with its gzip copy made once when it was stored.
+// cachedPage is one rendered response, with its compressed copies made once each, when a reader first takes them.
 type cachedPage struct {
 	versioned
 	key      string
 	header   http.Header // as the handler left it: the security headers, Content-Type, Vary…
 	body     []byte
-	gz       []byte                 // nil when gzip does not pay
-	br       atomic.Pointer[[]byte] // the brotli copy, made in the background once the page is stored
+	gzOnce   sync.Once
+	gz       []byte                 // made by gzipped; nil when gzip does not pay
+	br       atomic.Pointer[[]byte] // the brotli copy, made in the background when a reader first takes brotli
 	etag     string                 // strong, of the body
 	etagGz   string                 // the gzip copy's: etag with -gz
 	etagBr   string                 // the brotli copy's: etag with -br
@@ -316,7 +317,7 @@ var errRaced = errors.New("page cache: a comment changed while the page was rend
 
 // cached serves next's responses from the page cache for anonymous readers. A hit costs at most one query (the
 // versions of the page's scopes, read at most once per recheck interval); a miss renders through next, then
-// stores the page with the versions read before it rendered, gzipped once. Only complete 200 answers that set no
+// stores the page with the versions read before it rendered. Only complete 200 answers that set no
 // cookie and do not refuse storing are kept.
 //
 // One request at a time renders a page for the cache. Others asking for it meanwhile get its previous version
@@ -501,17 +502,41 @@ func newCachedPage(key string, deps *cacheDeps, rec *capture, now time.Time) *ca
 	p := &cachedPage{versioned: versioned{scopes: deps.scopes, versions: deps.versions}, key: key, header: h, body: body,
 		etag: `"` + tag + `"`, etagGz: `"` + tag + `-gz"`, etagBr: `"` + tag + `-br"`, modified: now.UTC().Truncate(time.Second)}
 	p.lastMod = p.modified.Format(http.TimeFormat)
-	if len(body) >= minGzip {
+	p.size = int64(len(p.body)+len(p.key)) + 512 // the headers and bookkeeping, roughly
+	return p
+}
+
+// gzipped returns p's gzip copy, made by the first reader who takes gzip while others who do wait for it (a few
+// milliseconds for a long thread). It is not made when the page is stored: a post taking a comment a second is
+// stored again each time, and the copies nobody read were a sixth of the CPU of such a post. The copy counts
+// towards the budget while p is in the cache.
+func (c *pageCache) gzipped(p *cachedPage) []byte {
+	p.gzOnce.Do(func() {
+		if len(p.body) < minGzip {
+			return
+		}
 		var buf bytes.Buffer
 		zw := gzip.NewWriter(&buf) // the default level: 2% larger than the best, in a third of its time
-		zw.Write(body)
+		zw.Write(p.body)
 		zw.Close()
-		if buf.Len() < len(body) {
-			p.gz = buf.Bytes()
+		if buf.Len() >= len(p.body) {
+			return
 		}
+		p.gz = buf.Bytes()
+		c.account(p, len(p.gz))
+	})
+	return p.gz
+}
+
+// account adds n bytes made after p was stored to p's size and the cache's, when p is still the cache's.
+func (c *pageCache) account(p *cachedPage, n int) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if el, ok := c.byKey[p.key]; ok && el.Value.(*cachedPage) == p {
+		p.size += int64(n)
+		c.used += int64(n)
+		c.evictOverBudget()
 	}
-	p.size = int64(len(p.body)+len(p.gz)+len(p.key)) + 512 // the headers and bookkeeping, roughly
-	return p
 }
 
 // brotliQuality is the brotli level of cached pages: on a 300-comment page, 35% smaller than gzip; higher levels
@@ -523,7 +548,7 @@ const brotliQuality = 5
 // waiting. Readers get the gzip copy until it is ready; a page asked for while another is compressed waits for
 // its next reader. The copy is kept only while p is still in the cache, and counts towards its budget.
 func (c *pageCache) compressLater(p *cachedPage) {
-	if p.gz == nil || p.stale.Load() || !c.compressing.CompareAndSwap(false, true) {
+	if len(p.body) < minGzip || p.stale.Load() || !c.compressing.CompareAndSwap(false, true) {
 		return
 	}
 	go func() {
@@ -532,18 +557,12 @@ func (c *pageCache) compressLater(p *cachedPage) {
 		bw := brotli.NewWriterLevel(&buf, brotliQuality)
 		bw.Write(p.body)
 		bw.Close()
-		if buf.Len() >= len(p.gz) {
+		if buf.Len() >= len(p.body) {
 			return
 		}
 		br := buf.Bytes()
-		c.mu.Lock()
-		defer c.mu.Unlock()
-		if el, ok := c.byKey[p.key]; ok && el.Value.(*cachedPage) == p {
-			p.br.Store(&br)
-			p.size += int64(len(br))
-			c.used += int64(len(br))
-			c.evictOverBudget()
-		}
+		p.br.Store(&br)
+		c.account(p, len(br))
 	}()
 }
 
@@ -561,8 +580,10 @@ func (c *pageCache) serve(w http.ResponseWriter, r *http.Request, p *cachedPage)
 	switch {
 	case br != nil && takesBr:
 		body, coding, etag = *br, "br", p.etagBr
-	case p.gz != nil && accepts(ae, "gzip"):
-		body, coding, etag = p.gz, "gzip", p.etagGz
+	case accepts(ae, "gzip"):
+		if gz := c.gzipped(p); gz != nil {
+			body, coding, etag = gz, "gzip", p.etagGz
+		}
 	}
 	if br == nil && takesBr {
 		c.compressLater(p)

@@ -1,11 +1,13 @@
 package web
 
 import (
+	"compress/gzip"
 	"context"
 	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -90,5 +92,58 @@ func TestPageCacheServesThePreviousVersionWhileRendering(t *testing.T) {
 	}
 	if renders != 2 {
 		t.Errorf("%d renderings; want 2", renders)
+	}
+}
+
+// TestPageCacheGzipsWhenAsked: a page is stored as it is; its gzip copy is made for the first reader who takes
+// gzip, once, and counts towards the budget from then on.
+func TestPageCacheGzipsWhenAsked(t *testing.T) {
+	db := &versionsOnly{versions: map[string]int64{}}
+	s := &Server{store: db, now: time.Now, renderSlots: make(chan struct{}, 4),
+		cache: newPageCache(PageCache{MaxBytes: 1 << 20})}
+	body := strings.Repeat("<p>A comment, and another one like it.</p>\n", 200)
+	page := s.cached(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		io.WriteString(w, body)
+	}))
+	get := func(acceptEncoding string) *http.Response {
+		req := httptest.NewRequest("GET", "/post/", nil)
+		if acceptEncoding != "" {
+			req.Header.Set("Accept-Encoding", acceptEncoding)
+		}
+		rec := httptest.NewRecorder()
+		page.ServeHTTP(rec, req)
+		return rec.Result()
+	}
+	used := func() int64 {
+		s.cache.mu.Lock()
+		defer s.cache.mu.Unlock()
+		return s.cache.used
+	}
+	get("")
+	get("")
+	stored := used()
+	p := s.cache.lru.Front().Value.(*cachedPage)
+	if p.gz != nil {
+		t.Fatal("a gzip copy was made before any reader took gzip")
+	}
+	var sizes []int
+	for range 3 {
+		r := get("gzip")
+		if r.Header.Get("Content-Encoding") != "gzip" {
+			t.Fatalf("Content-Encoding = %q; want gzip", r.Header.Get("Content-Encoding"))
+		}
+		zr, err := gzip.NewReader(r.Body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := io.ReadAll(zr)
+		if err != nil || string(b) != body {
+			t.Fatalf("the gzip copy unpacks to %d bytes (%v); want the page's %d", len(b), err, len(body))
+		}
+		sizes = append(sizes, int(r.ContentLength))
+	}
+	if grew := used() - stored; grew != int64(len(p.gz)) || sizes[0] != len(p.gz) || sizes[2] != len(p.gz) {
+		t.Errorf("the cache grew by %d bytes and sent %v; want the gzip copy's %d, made once", grew, sizes, len(p.gz))
 	}
 }
