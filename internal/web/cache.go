@@ -508,7 +508,7 @@ func newCachedPage(key string, deps *cacheDeps, rec *capture, now time.Time) *ca
 
 // gzipped returns p's gzip copy, made by the first reader who takes gzip while others who do wait for it (a few
 // milliseconds for a long thread). It is not made when the page is stored: a post taking a comment a second is
-// stored again each time, and the copies nobody read were a sixth of the CPU of such a post. The copy counts
+// stored again each time, and copies nobody read were 6% of the CPU of such a post in the benchmark. The copy counts
 // towards the budget while p is in the cache.
 func (c *pageCache) gzipped(p *cachedPage) []byte {
 	p.gzOnce.Do(func() {
