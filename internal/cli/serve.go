@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -37,7 +36,9 @@ func serve(ctx context.Context, env Env, args []string) (err error) {
 	if err != nil {
 		return err
 	}
-	logger, err := newLogger(env.Stderr, *logFormat, *logLevel)
+	logs := newBufferedLog(env.Stderr, logFlushInterval)
+	defer func() { err = errors.Join(err, logs.Close()) }()
+	logger, err := newLogger(logs, *logFormat, *logLevel)
 	if err != nil {
 		return err
 	}
@@ -91,6 +92,7 @@ func serve(ctx context.Context, env Env, args []string) (err error) {
 	maintained := make(chan struct{})
 	go func() { maintain(maintenanceCtx, st, logger); close(maintained) }()
 	defer func() { stopMaintenance(); <-maintained }()
+	logs.Flush() // before the setup link, which goes to the terminal directly
 	if err := announceSetup(ctx, env, st, "http://"+ln.Addr().String()); err != nil {
 		return err
 	}
@@ -173,7 +175,7 @@ func announceSetup(ctx context.Context, env Env, st *store.Store, addr string) e
 	return nil
 }
 
-func newLogger(w io.Writer, format, level string) (*slog.Logger, error) {
+func newLogger(w *bufferedLog, format, level string) (*slog.Logger, error) {
 	var lv slog.Level
 	if err := lv.UnmarshalText([]byte(level)); err != nil {
 		return nil, fmt.Errorf("--log-level %q: use debug, info, warn or error", level)
@@ -181,9 +183,9 @@ func newLogger(w io.Writer, format, level string) (*slog.Logger, error) {
 	opts := &slog.HandlerOptions{Level: lv}
 	switch strings.ToLower(format) {
 	case "text":
-		return slog.New(slog.NewTextHandler(w, opts)), nil
+		return slog.New(flushingHandler{slog.NewTextHandler(w, opts), w}), nil
 	case "json":
-		return slog.New(slog.NewJSONHandler(w, opts)), nil
+		return slog.New(flushingHandler{slog.NewJSONHandler(w, opts), w}), nil
 	}
 	return nil, fmt.Errorf("--log-format %q: use text or json", format)
 }
