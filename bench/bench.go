@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/salon-blog/salon/internal/blog"
@@ -38,7 +39,7 @@ const missingPath = "/no-such-page-anywhere/"
 // benchmark is one full run in dir: seed, start, measure every scenario, check the comments, stop.
 func benchmark(ctx context.Context, cfg config, dir string) (rep *report, err error) {
 	rep = &report{LoadBefore: loadAverage(), Posts: cfg.Posts, Comments: cfg.Comments, FlatCategories: cfg.FlatCategories,
-		Conns: cfg.Conns, Duration: cfg.Duration.String(), Warmup: cfg.Warmup.String(), WriteShare: cfg.WriteShare,
+		Conns: cfg.Conns, Duration: cfg.Duration.String(), Warmup: cfg.Warmup.String(), WriteShare: cfg.WriteShare, CommentRate: cfg.CommentRate,
 		ServeArgs: cfg.ServeArgs}
 	r := &session{cfg: cfg, rep: rep, client: newClient(cfg.Conns)}
 
@@ -218,23 +219,40 @@ func (r *session) add(f figure, also ...figure) {
 
 // mixed is the mixed run. Readers read the post page; some of them, after reading, type a comment and post it from
 // the form of the page they read, once they have typed for longer than Salon's least time to fill a form
-// (formDelay). Each request is a comment post with the probability WriteShare, else a read; a post that falls due
-// while no reader is done typing is made as soon as one is. Twice as many readers start typing as are needed; the
-// others give up.
+// (formDelay). Each request is a comment post with the probability WriteShare, else a read; or, with CommentRate
+// set, posts fall due at that steady rate, whatever the reads do. A post that falls due while no reader is done
+// typing is made as soon as one is. Twice as many readers start typing as are needed; the others give up.
 func (r *session) mixed(ctx context.Context, pageURL string, formDelay time.Duration) (outcome, *commenters, error) {
-	share := r.cfg.WriteShare
+	share, rate := r.cfg.WriteShare, r.cfg.CommentRate
 	who := &commenters{run: strconv.FormatInt(time.Now().UnixNano()%1e6, 36)}
 	typing := formDelay + time.Second
 	r.rep.Typing = typing.String()
 	pending := &drafts{typing: typing}
 	startShare := min(1, 2*share/(1-share)) // drafts started per read
 	warmup := max(r.cfg.Warmup, typing)     // so that comments are ready when the window opens
-	r.logf("the mixed run: %.0f%% comment posts, each sent %s after its page was read, after %s of warm-up", 100*share, typing, warmup)
 	begin := time.Now()
+	var claimed atomic.Int64 // posts that fell due, at a steady rate
+	// due reports whether worker w is to post a comment. A post falls due only once the first readers can have
+	// finished typing, and a worker owes at most one, so that no backlog builds up to be paid in a burst.
+	due := func(w *worker) bool {
+		typed := time.Since(begin) - typing
+		if rate == 0 {
+			return w.rng.Float64() < share && typed >= 0
+		}
+		n := claimed.Load()
+		return float64(n) < rate*typed.Seconds() && claimed.CompareAndSwap(n, n+1)
+	}
+	if rate > 0 {
+		// Enough readers type to post at the rate with as many to spare.
+		want := int(2*rate*typing.Seconds()) + 2
+		startShare = 1
+		pending.limit = want
+		r.logf("the mixed run: %g comment posts a second, each sent %s after its page was read, after %s of warm-up", rate, typing, warmup)
+	} else {
+		r.logf("the mixed run: %.0f%% comment posts, each sent %s after its page was read, after %s of warm-up", 100*share, typing, warmup)
+	}
 	o, err := r.measure(ctx, "the mixed run", "salon", warmup, 20, func(ctx context.Context, w *worker) {
-		// A post falls due only once the first readers can have finished typing, and a worker owes at most one,
-		// so that no backlog builds up to be paid in a burst.
-		if w.rng.Float64() < share && time.Since(begin) >= typing {
+		if w.owed == 0 && due(w) {
 			w.owed = 1
 		}
 		if w.owed > 0 {
@@ -244,7 +262,7 @@ func (r *session) mixed(ctx context.Context, pageURL string, formDelay time.Dura
 				return
 			}
 		}
-		if !w.get(ctx, "read", pageURL, http.StatusOK) || w.rng.Float64() >= startShare {
+		if !w.get(ctx, "read", pageURL, http.StatusOK) || w.rng.Float64() >= startShare || pending.full() {
 			return
 		}
 		form, err := parseCommentForm(w.page.Bytes())

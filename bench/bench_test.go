@@ -19,34 +19,53 @@ func TestSmoke(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	dir := t.TempDir()
-	bin, err := buildSalon(ctx, dir)
+	bin, err := buildSalon(ctx, t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg := config{Posts: 10, Comments: 5, Duration: 500 * time.Millisecond, Conns: 4, WriteShare: 0.2, Salon: bin,
-		Starts: 1, Progress: io.Discard}
-	rep, err := benchmark(ctx, cfg, dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := []string{scenarioFileServer, scenarioPost, scenarioHome, scenarioFeed, scenario404, scenarioMixedRead, scenarioMixedPost,
-		scenarioPostAfter}
-	var got []string
-	for _, f := range rep.Figures {
-		got = append(got, f.Scenario)
-		if f.Requests == 0 || f.Errors > 0 {
-			t.Errorf("%s: %d requests, %d errors (%v %v); want some requests and no errors", f.Scenario, f.Requests, f.Errors, f.Failures, f.Examples)
-		}
-	}
-	if diff := cmp.Diff(want, got); diff != "" {
-		t.Errorf("scenarios (-want +got):\n%s", diff)
-	}
-	if !rep.Check.OK || rep.Check.Accepted == 0 {
-		t.Errorf("comment check: %+v; want every accepted comment stored and approved", rep.Check)
-	}
-	if len(rep.ColdStarts) != 1 || rep.ColdStarts[0].Page <= 0 {
-		t.Errorf("cold starts = %v; want one measured", rep.ColdStarts)
+	for _, tc := range []struct {
+		name        string
+		share, rate float64
+	}{{"a share of requests", 0.2, 0}, {"a steady rate", 0, 4}} {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := config{Posts: 10, Comments: 5, Duration: 500 * time.Millisecond, Conns: 4, WriteShare: tc.share,
+				CommentRate: tc.rate, Salon: bin, Starts: 1, Progress: io.Discard}
+			rep, err := benchmark(ctx, cfg, t.TempDir())
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := []string{scenarioFileServer, scenarioPost, scenarioHome, scenarioFeed, scenario404, scenarioMixedRead,
+				scenarioMixedPost, scenarioPostAfter}
+			var got []string
+			for _, f := range rep.Figures {
+				got = append(got, f.Scenario)
+				if f.Requests == 0 || f.Errors > 0 {
+					t.Errorf("%s: %d requests, %d errors (%v %v); want some requests and no errors", f.Scenario, f.Requests, f.Errors, f.Failures, f.Examples)
+				}
+			}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("scenarios (-want +got):\n%s", diff)
+			}
+			if !rep.Check.OK || rep.Check.Accepted == 0 {
+				t.Errorf("comment check: %+v; want every accepted comment stored and approved", rep.Check)
+			}
+			// At a steady rate, posts fall due by the clock from the end of the first typing to the end of the
+			// window: no more than that many, whatever the reads did.
+			if tc.rate > 0 {
+				typing, err := time.ParseDuration(rep.Typing)
+				if err != nil {
+					t.Fatal(err)
+				}
+				window := max(cfg.Warmup, typing) + cfg.Duration - typing
+				if most := int(tc.rate*window.Seconds()) + 1; rep.Check.Submitted > most {
+					t.Errorf("%d comments posted at %g a second over %s; want at most %d", rep.Check.Submitted, tc.rate, window, most)
+				}
+			}
+			t.Logf("%d comments posted in %s of typing and %s measured", rep.Check.Submitted, rep.Typing, cfg.Duration)
+			if len(rep.ColdStarts) != 1 || rep.ColdStarts[0].Page <= 0 {
+				t.Errorf("cold starts = %v; want one measured", rep.ColdStarts)
+			}
+		})
 	}
 }
 

@@ -170,8 +170,19 @@ type commenters struct {
 // finished typing it. Salon refuses a form sent sooner after its page was shown than a person could fill it in.
 type drafts struct {
 	typing time.Duration
+	limit  int // drafts under way at most; 0 for no limit
 	mu     sync.Mutex
 	queue  []draft // in the order they were started, so in the order they are ready
+}
+
+// full reports whether no more drafts are to be started now.
+func (d *drafts) full() bool {
+	if d.limit == 0 {
+		return false
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return len(d.queue) >= d.limit
 }
 
 type draft struct {

@@ -37,6 +37,7 @@ type config struct {
 	Warmup         time.Duration // unmeasured time before each scenario
 	Conns          int           // concurrent connections, one request at a time each
 	WriteShare     float64       // share of the mixed run's requests that post a comment
+	CommentRate    float64       // comment posts a second in the mixed run instead of a share, when above 0
 	Nginx          bool          // add the nginx baseline when nginx is installed
 	Salon          string        // the salon binary to run; "" builds one from this module
 	ServeArgs      []string      // extra flags for `salon serve`
@@ -80,6 +81,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	fs.DurationVar(&cfg.Warmup, "warmup", cfg.Warmup, "unmeasured time before each scenario")
 	fs.IntVar(&cfg.Conns, "conns", cfg.Conns, "concurrent connections")
 	fs.Float64Var(&cfg.WriteShare, "write-share", cfg.WriteShare, "share of the mixed run's requests that post a comment")
+	fs.Float64Var(&cfg.CommentRate, "comment-rate", 0, "comment posts a second in the mixed run, at a steady rate, instead of -write-share")
 	noNginx := fs.Bool("no-nginx", false, "skip the nginx baseline even when nginx is installed")
 	fs.StringVar(&cfg.Salon, "salon", "", "a salon binary to benchmark (default: build ./cmd/salon of this module)")
 	serveArgs := fs.String("serve-args", "", "extra flags for `salon serve`, space-separated (such as a cache switch)")
@@ -210,6 +212,8 @@ func (c config) check() error {
 		return errors.New("-duration must be positive and -warmup not negative")
 	case c.WriteShare < 0 || c.WriteShare >= 1:
 		return errors.New("-write-share is a share from 0 to below 1, such as 0.05")
+	case c.CommentRate < 0:
+		return errors.New("-comment-rate cannot be negative")
 	case c.Starts < 1:
 		return errors.New("-starts must be at least 1")
 	}

@@ -23,7 +23,8 @@ type report struct {
 	Duration       string        `json:"duration"`
 	Warmup         string        `json:"warmup"`
 	WriteShare     float64       `json:"write_share"`
-	Typing         string        `json:"typing"` // how long after reading the page a comment is posted
+	CommentRate    float64       `json:"comment_rate,omitempty"` // comment posts a second, when set instead of WriteShare
+	Typing         string        `json:"typing"`                 // how long after reading the page a comment is posted
 	ServeArgs      []string      `json:"serve_args,omitempty"`
 	LoadBefore     string        `json:"load_average_before,omitempty"` // /proc/loadavg when the run began
 	SeedSeconds    float64       `json:"seed_seconds"`
@@ -160,9 +161,7 @@ func (r *report) targets() []target {
 		target{"mixed run: comment posts succeed, none lost (count matches)",
 			fmt.Sprintf("%d accepted, %d failed in the window; %s", r.Check.Accepted, comments.Errors, r.checkSentence()),
 			status(comments.Errors == 0 && r.Check.OK && r.Check.Accepted > 0)},
-		target{"mixed run: read throughput falls ≤ 20% vs read-only",
-			fmt.Sprintf("%s → %s req/s: %s", num(r.readOnly()), num(mixedRead.PerSecond), r.readChange()),
-			status(r.ReadDrop <= 0.2 && mixedRead.PerSecond > 0 && r.readOnly() > 0)},
+		r.readTarget(mixedRead),
 	)
 	if r.PeakRSS > 0 {
 		ts = append(ts, target{"peak RSS < 150 MB", mb(r.PeakRSS) + " MB", status(r.PeakRSS < 150<<20)})
@@ -185,6 +184,27 @@ func (r *report) targets() []target {
 		}
 	}
 	return ts
+}
+
+// writes says how the mixed run posted comments.
+func (r *report) writes() string {
+	if r.CommentRate > 0 {
+		return fmt.Sprintf("%g comment posts a second", r.CommentRate)
+	}
+	return fmt.Sprintf("%.0f%% of requests post a comment", 100*r.WriteShare)
+}
+
+// readTarget compares the mixed run's reads with the read-only runs'. The target is for the mixed run the issue
+// describes, 5% of requests posting comments; a run at a steady comment rate reports the change without a verdict.
+func (r *report) readTarget(mixedRead figure) target {
+	t := target{"mixed run: read throughput falls ≤ 20% vs read-only",
+		fmt.Sprintf("%s → %s req/s: %s", num(r.readOnly()), num(mixedRead.PerSecond), r.readChange()),
+		status(r.ReadDrop <= 0.2 && mixedRead.PerSecond > 0 && r.readOnly() > 0)}
+	if r.CommentRate > 0 {
+		t.Measured += fmt.Sprintf(" at %g comment posts a second (-comment-rate), not a share of requests", r.CommentRate)
+		t.Status = "n/a"
+	}
+	return t
 }
 
 func (r *report) checkSentence() string {
@@ -256,9 +276,9 @@ func (r *report) write(w io.Writer) {
 		len(r.ColdStarts), strings.Join(hz, ", "), strings.Join(pg, ", "), strings.Join(cpu, ", "))
 	mixedRead, _ := r.figure(scenarioMixedRead)
 	comments, _ := r.figure(scenarioMixedPost)
-	fmt.Fprintf(w, "Mixed run: %s post page reads/s (%s vs read-only: the mean of the runs before it and after it, %s req/s) "+
+	fmt.Fprintf(w, "Mixed run (%s): %s post page reads/s (%s vs read-only: the mean of the runs before it and after it, %s req/s) "+
 		"and %s comment posts/s, each sent %s after its page was read; %d comment forms posted, %d accepted; %s.\n",
-		num(mixedRead.PerSecond), r.readChange(), num(r.readOnly()), num(comments.PerSecond), r.Typing, r.Check.Submitted,
+		r.writes(), num(mixedRead.PerSecond), r.readChange(), num(r.readOnly()), num(comments.PerSecond), r.Typing, r.Check.Submitted,
 		r.Check.Accepted, r.checkSentence())
 	fmt.Fprintf(w, "Peak RSS of salon: %s MB.", mb(r.PeakRSS))
 	if r.RSSNote != "" {
