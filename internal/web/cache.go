@@ -317,8 +317,8 @@ var errRaced = errors.New("page cache: a comment changed while the page was rend
 
 // cached serves next's responses from the page cache for anonymous readers. A hit costs at most one query (the
 // versions of the page's scopes, read at most once per recheck interval); a miss renders through next, then
-// stores the page with the versions read before it rendered. Only complete 200 answers that set no
-// cookie and do not refuse storing are kept.
+// stores the page with the versions read before it rendered. Only complete 200 answers that set no cookie and do
+// not refuse storing are kept.
 //
 // One request at a time renders a page for the cache. Others asking for it meanwhile get its previous version
 // when there is one (at most one rendering behind: a busy post with a comment a second stays servable), or wait
@@ -508,7 +508,7 @@ func newCachedPage(key string, deps *cacheDeps, rec *capture, now time.Time) *ca
 
 // gzipped returns p's gzip copy, made by the first reader who takes gzip while others who do wait for it (a few
 // milliseconds for a long thread). It is not made when the page is stored: a post taking a comment a second is
-// stored again each time, and copies nobody read were 6% of the CPU of such a post in the benchmark. The copy counts
+// stored again each time, and copies nobody read were 6.5% of the CPU of such a post in the benchmark. The copy counts
 // towards the budget while p is in the cache.
 func (c *pageCache) gzipped(p *cachedPage) []byte {
 	p.gzOnce.Do(func() {
