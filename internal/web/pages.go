@@ -273,7 +273,7 @@ func newPager(base string, current, last int) pager {
 }
 
 func (s *Server) single(w http.ResponseWriter, r *http.Request, req *request) error {
-	p, _, err := s.store.PostBySlug(r.Context(), req.route.slug)
+	p, _, err := s.postBySlug(r, req.route.slug)
 	if err != nil {
 		return err
 	}

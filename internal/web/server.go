@@ -103,6 +103,7 @@ type Server struct {
 	renderedComments *commentMemo
 	threads          *threadCache // the rendered threads of readers who wrote none of their comments
 	settings         *settingsMemo
+	posts            *postMemo
 }
 
 // New parses the templates and fingerprints the static files; a broken template fails here, not on a request.
@@ -123,7 +124,8 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		unavailable: cfg.Unavailable, mediaDir: cfg.MediaDir, passwords: cfg.PasswordParams,
 		signInDelay: cfg.SignInDelay, transfers: cfg.Transfers, cache: newPageCache(cfg.PageCache),
 		renderSlots: make(chan struct{}, renderSlots()), renderedComments: newCommentMemo(commentMemoBytes),
-		threads: newThreadCache(cfg.Store, cfg.PageCache.Recheck, threadCacheBytes), settings: &settingsMemo{recheck: max(cfg.PageCache.Recheck, 0)}}
+		threads: newThreadCache(cfg.Store, cfg.PageCache.Recheck, threadCacheBytes), settings: &settingsMemo{recheck: max(cfg.PageCache.Recheck, 0)},
+		posts: newPostMemo(cfg.PageCache.Recheck, postMemoBytes)}
 	if s.passwords == nil {
 		s.passwords = argon2id.DefaultParams
 	}

@@ -55,12 +55,19 @@ func (m *settingsMemo) get(ctx context.Context, st Store, now time.Time) (blog.S
 	return k.settings, k.loc, nil
 }
 
+// isReader reports whether r is a reader's visit, which may be answered from what was read for other readers a
+// moment ago: neither a signed-in user nor an API client, who may have changed something a moment ago and must see
+// it at once, nor a form sent.
+func isReader(r *http.Request) bool {
+	_, err := r.Cookie(sessionCookie)
+	return err != nil && r.Header.Get("Authorization") == "" && (r.Method == http.MethodGet || r.Method == http.MethodHead)
+}
+
 // requestSettings returns the site's settings and time zone for r: kept between changes for a reader (settingsMemo),
 // but read afresh for a signed-in user or an API client, who may have changed them a moment ago and must see
 // their change at once.
 func (s *Server) requestSettings(r *http.Request) (blog.Settings, *time.Location, error) {
-	_, err := r.Cookie(sessionCookie)
-	if err != nil && r.Header.Get("Authorization") == "" && (r.Method == http.MethodGet || r.Method == http.MethodHead) {
+	if isReader(r) {
 		return s.settings.get(r.Context(), s.store, s.now())
 	}
 	st, err := s.store.Settings(r.Context())
