@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/salon-blog/salon/internal/blog"
@@ -15,14 +16,17 @@ import (
 // own comments (its comment count).
 type keptPost struct {
 	versioned
-	post  blog.Post
-	moved bool // found by a slug it had before
-	size  int
+	post    blog.Post
+	moved   bool // found by a slug it had before
+	size    int
+	reading atomic.Bool // a request is reading the post again, now that it changed
 }
 
 // postMemo keeps the posts readers ask for by slug between changes: reading a post with its terms was a quarter of
 // the CPU of a post page rendered from scratch. A kept post is read again when the versions it was read under move
-// (any process, seen within the recheck interval, as cached pages are). Safe for concurrent use.
+// (any process, seen within the recheck interval, as cached pages are), by one request while the others are given
+// the post as it was, as the page cache and the thread cache do: a post taking a comment a second would otherwise be
+// read by every reader in the moment after each. Safe for concurrent use.
 type postMemo struct {
 	recheck  time.Duration
 	maxBytes int
@@ -48,20 +52,27 @@ func (m *postMemo) get(ctx context.Context, st Store, slug string, now time.Time
 		if ok, _ := k.current(ctx, st, m.recheck, now); ok {
 			return k.post, k.moved, nil
 		}
+		if !k.reading.CompareAndSwap(false, true) {
+			return k.post, k.moved, nil // as it was, while another request reads it again
+		}
+		defer k.reading.Store(false)
 	}
 	// The versions are read before the post, so that a change made meanwhile leaves it out of date rather than
 	// kept as current. The post's own scope is known only once it is found: it is kept only when no comment
 	// anywhere changed in between (the site-wide comments scope moves with every post's).
 	before, err := st.CacheVersions(ctx, []string{store.CacheSite, store.CacheComments})
 	if err != nil {
+		m.drop(slug, k)
 		return blog.Post{}, false, err
 	}
 	p, moved, err := st.PostBySlug(ctx, slug)
 	if err != nil {
+		m.drop(slug, k) // gone, say: nobody is to be given it as it was
 		return p, moved, err
 	}
 	after, err := st.CacheVersions(ctx, []string{store.CacheComments, store.CachePost(p.ID)})
 	if err != nil || after[0] != before[1] {
+		m.drop(slug, k)
 		return p, moved, nil
 	}
 	// Appending to a kept post's terms must not write into another reader's.
@@ -71,6 +82,19 @@ func (m *postMemo) get(ctx context.Context, st Store, slug string, now time.Time
 	k.checked.Store(now.UnixNano())
 	m.keep(slug, k)
 	return p, moved, nil
+}
+
+// drop forgets k, the post kept under slug, unless another has replaced it.
+func (m *postMemo) drop(slug string, k *keptPost) {
+	if k == nil {
+		return
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.bySlug[slug] == k {
+		delete(m.bySlug, slug)
+		m.used -= k.size
+	}
 }
 
 // keep stores k under slug, dropping other posts while the memo is over its budget: the order is Go's map order,
