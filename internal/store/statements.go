@@ -65,10 +65,17 @@ type keptConn struct {
 	count *atomic.Int64
 }
 
+// sqliteStmt is what Salon uses of the driver's compiled statements.
+type sqliteStmt interface {
+	driver.Stmt
+	driver.StmtQueryContext
+	driver.StmtExecContext
+}
+
 // keptStmt is a compiled statement; busy while its rows are open, when a second run of the same query on the same
 // connection (a query nested in the loop over another's rows) compiles a copy of its own.
 type keptStmt struct {
-	driver.Stmt
+	sqliteStmt
 	busy bool
 }
 
@@ -84,11 +91,11 @@ func (c *keptConn) stmt(ctx context.Context, query string) *keptStmt {
 	if len(c.stmts) >= maxKeptStatements {
 		return nil
 	}
-	compiled, err := c.sqliteConn.PrepareContext(ctx, query)
+	compiled, err := c.prepare(ctx, query)
 	if err != nil {
 		return nil // run as it is, to meet the error there
 	}
-	st := &keptStmt{Stmt: compiled}
+	st := &keptStmt{sqliteStmt: compiled}
 	c.stmts[query] = st
 	return st
 }
@@ -105,7 +112,7 @@ func (c *keptConn) QueryContext(ctx context.Context, query string, args []driver
 	if st == nil {
 		return c.sqliteConn.QueryContext(ctx, query, args)
 	}
-	rows, err := st.Stmt.(driver.StmtQueryContext).QueryContext(ctx, args)
+	rows, err := st.QueryContext(ctx, args)
 	if err != nil {
 		return nil, err
 	}
@@ -119,20 +126,34 @@ func (c *keptConn) ExecContext(ctx context.Context, query string, args []driver.
 	if st == nil {
 		return c.sqliteConn.ExecContext(ctx, query, args)
 	}
-	return st.Stmt.(driver.StmtExecContext).ExecContext(ctx, args)
+	return st.ExecContext(ctx, args)
+}
+
+// prepare compiles query.
+func (c *keptConn) prepare(ctx context.Context, query string) (sqliteStmt, error) {
+	st, err := c.sqliteConn.PrepareContext(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	compiled, ok := st.(sqliteStmt)
+	if !ok {
+		st.Close()
+		return nil, errors.New("the SQLite driver's statement lacks the methods Salon uses")
+	}
+	return compiled, nil
 }
 
 // PrepareContext serves database/sql's own prepared statements (sql.Stmt), which the caller keeps and closes; they
 // are counted at each run.
 func (c *keptConn) PrepareContext(ctx context.Context, query string) (driver.Stmt, error) {
-	st, err := c.sqliteConn.PrepareContext(ctx, query)
+	st, err := c.prepare(ctx, query)
 	if err != nil {
 		return nil, err
 	}
 	if c.count == nil {
 		return st, nil
 	}
-	return &countingStmt{Stmt: st, count: c.count}, nil
+	return &countingStmt{sqliteStmt: st, count: c.count}, nil
 }
 
 func (c *keptConn) Prepare(query string) (driver.Stmt, error) {
@@ -164,16 +185,16 @@ func (r *keptRows) Close() error {
 // countingStmt counts each run of a statement database/sql prepared, as keptConn counts the statements run
 // directly.
 type countingStmt struct {
-	driver.Stmt
+	sqliteStmt
 	count *atomic.Int64
 }
 
 func (s *countingStmt) QueryContext(ctx context.Context, args []driver.NamedValue) (driver.Rows, error) {
 	s.count.Add(1)
-	return s.Stmt.(driver.StmtQueryContext).QueryContext(ctx, args)
+	return s.sqliteStmt.QueryContext(ctx, args)
 }
 
 func (s *countingStmt) ExecContext(ctx context.Context, args []driver.NamedValue) (driver.Result, error) {
 	s.count.Add(1)
-	return s.Stmt.(driver.StmtExecContext).ExecContext(ctx, args)
+	return s.sqliteStmt.ExecContext(ctx, args)
 }

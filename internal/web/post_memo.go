@@ -71,7 +71,7 @@ func (m *postMemo) get(ctx context.Context, st Store, slug string, now time.Time
 		return p, moved, err
 	}
 	after, err := st.CacheVersions(ctx, []string{store.CacheComments, store.CachePost(p.ID)})
-	if err != nil || after[0] != before[1] {
+	if err != nil {
 		m.drop(slug, k)
 		return p, moved, nil
 	}
@@ -80,6 +80,9 @@ func (m *postMemo) get(ctx context.Context, st Store, slug string, now time.Time
 	k = &keptPost{versioned: versioned{scopes: []string{store.CacheSite, store.CachePost(p.ID)}, versions: []int64{before[0], after[1]}},
 		post: p, moved: moved, size: len(slug) + len(p.Body) + len(p.HTML) + len(p.Summary) + len(p.Excerpt) + len(p.Title) + 512}
 	k.checked.Store(now.UnixNano())
+	// A comment changed meanwhile: the post is as current as any read of that moment, for whoever asks while the
+	// next reader reads it again (as the page cache keeps a page that raced).
+	k.stale.Store(after[0] != before[1])
 	m.keep(slug, k)
 	return p, moved, nil
 }
@@ -98,15 +101,17 @@ func (m *postMemo) drop(slug string, k *keptPost) {
 }
 
 // keep stores k under slug, dropping other posts while the memo is over its budget: the order is Go's map order,
-// which is as good as any for a budget that a site's posts rarely reach.
+// which is as good as any for a budget that a site's posts rarely reach. A post larger than the budget is not kept,
+// and the version it replaces is forgotten.
 func (m *postMemo) keep(slug string, k *keptPost) {
-	if k.size > m.maxBytes {
-		return
-	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if old := m.bySlug[slug]; old != nil {
+		delete(m.bySlug, slug)
 		m.used -= old.size
+	}
+	if k.size > m.maxBytes {
+		return
 	}
 	m.bySlug[slug] = k
 	m.used += k.size
