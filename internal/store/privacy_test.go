@@ -25,9 +25,9 @@ func TestEraseCommentAddresses(t *testing.T) {
 			t.Errorf("the recent comment lost its address")
 		}
 		// The network column goes too: the old comment no longer counts for its network.
-		times, err := f.s.RecentCommentTimes(ctx, old.AuthorIP, true, t0.Add(-40*24*time.Hour), 10)
-		if err != nil || len(times) != 1 {
-			t.Errorf("RecentCommentTimes over the network = %v, %v; want only the recent comment", times, err)
+		sent, err := f.s.RecentNetworkComments(ctx, old.AuthorIP, t0.Add(-40*24*time.Hour), 10)
+		if err != nil || len(sent) != 1 {
+			t.Errorf("RecentNetworkComments = %v, %v; want only the recent comment", sent, err)
 		}
 		if n, err := f.s.EraseCommentAddresses(ctx, t0.Add(-30*24*time.Hour)); err != nil || n != 0 {
 			t.Errorf("a second erasure changed %d comments, %v; want 0", n, err)

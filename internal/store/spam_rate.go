@@ -26,33 +26,38 @@ func Network(ip string) string {
 	return p.String()
 }
 
-// RecentCommentTimes returns when the newest comments since since were sent from the address ip, or from its
-// whole Network when wholeNetwork is set, newest first and at most limit of them. Comments of every status count:
-// a flood of spam is a flood. An address without a network counts nothing.
-func (s *Store) RecentCommentTimes(ctx context.Context, ip string, wholeNetwork bool, since time.Time, limit int) ([]time.Time, error) {
-	column, value := "author_ip", ip
-	if wholeNetwork {
-		column, value = "author_net", Network(ip)
-	}
-	if value == "" || Network(ip) == "" {
+// SentComment is when a comment was sent, and from which address: what the rate limits count.
+type SentComment struct {
+	At time.Time
+	IP string
+}
+
+// RecentNetworkComments returns the newest comments since since from the whole Network of the address ip, newest
+// first and at most limit of them. One query serves every limit, of an address and of its network, since an
+// address's comments are among its network's. Comments of every status count: a flood of spam is a flood. An
+// address without a network counts nothing.
+func (s *Store) RecentNetworkComments(ctx context.Context, ip string, since time.Time, limit int) ([]SentComment, error) {
+	network := Network(ip)
+	if network == "" {
 		return nil, nil
 	}
-	rows, err := s.read.QueryContext(ctx, `SELECT created_at FROM comments WHERE `+column+` = $1 AND created_at > $2
-		ORDER BY created_at DESC LIMIT $3`, value, dbTime(since), limit)
+	rows, err := s.read.QueryContext(ctx, `SELECT created_at, author_ip FROM comments WHERE author_net = $1 AND created_at > $2
+		ORDER BY created_at DESC LIMIT $3`, network, dbTime(since), limit)
 	if err != nil {
-		return nil, fmt.Errorf("recent comments from %s: %w", value, err)
+		return nil, fmt.Errorf("recent comments from %s: %w", network, err)
 	}
 	defer rows.Close()
-	var times []time.Time
+	var sent []SentComment
 	for rows.Next() {
-		var t time.Time
-		if err := rows.Scan(&t); err != nil {
-			return nil, fmt.Errorf("recent comments from %s: %w", value, err)
+		var c SentComment
+		if err := rows.Scan(&c.At, &c.IP); err != nil {
+			return nil, fmt.Errorf("recent comments from %s: %w", network, err)
 		}
-		times = append(times, t.UTC())
+		c.At = c.At.UTC()
+		sent = append(sent, c)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("recent comments from %s: %w", value, err)
+		return nil, fmt.Errorf("recent comments from %s: %w", network, err)
 	}
-	return times, nil
+	return sent, nil
 }

@@ -25,7 +25,7 @@ func TestNetwork(t *testing.T) {
 	}
 }
 
-func TestRecentCommentTimes(t *testing.T) {
+func TestRecentNetworkComments(t *testing.T) {
 	forEachEngine(t, func(t *testing.T) {
 		f := newCommentsFixture(t)
 		add := func(ip string, minutes int) {
@@ -42,34 +42,32 @@ func TestRecentCommentTimes(t *testing.T) {
 		add("198.51.101.1", 4) // another network
 		add("2001:db8::1", 5)
 		add("2001:db8::2", 6)
-		at := func(minutes ...int) []time.Time {
-			var ts []time.Time
-			for _, m := range minutes {
-				ts = append(ts, t0.Add(time.Duration(m)*time.Minute))
+		sent := func(pairs ...any) []store.SentComment {
+			var cs []store.SentComment
+			for i := 0; i < len(pairs); i += 2 {
+				cs = append(cs, store.SentComment{At: t0.Add(time.Duration(pairs[i].(int)) * time.Minute), IP: pairs[i+1].(string)})
 			}
-			return ts
+			return cs
 		}
 		for _, tt := range []struct {
-			ip      string
-			network bool
-			since   int // minutes after t0
-			limit   int
-			want    []time.Time
+			ip    string
+			since int // minutes after t0
+			limit int
+			want  []store.SentComment
 		}{
-			{"198.51.100.1", false, 0, 10, at(2, 1)},
-			{"198.51.100.1", true, 0, 10, at(3, 2, 1)},
-			{"198.51.100.9", true, 0, 2, at(3, 2)},
-			{"198.51.100.1", true, 2, 10, at(3)},
-			{"2001:db8::77", true, 0, 10, at(6, 5)},
-			{"2001:db8::77", false, 0, 10, nil},
-			{"", true, 0, 10, nil},
+			{"198.51.100.1", 0, 10, sent(3, "198.51.100.2", 2, "198.51.100.1", 1, "198.51.100.1")},
+			{"198.51.100.9", 0, 2, sent(3, "198.51.100.2", 2, "198.51.100.1")},
+			{"198.51.100.1", 2, 10, sent(3, "198.51.100.2")},
+			{"2001:db8::77", 0, 10, sent(6, "2001:db8::2", 5, "2001:db8::1")},
+			{"", 0, 10, nil},
+			{"not an address", 0, 10, nil},
 		} {
-			got, err := f.s.RecentCommentTimes(t.Context(), tt.ip, tt.network, t0.Add(time.Duration(tt.since)*time.Minute), tt.limit)
+			got, err := f.s.RecentNetworkComments(t.Context(), tt.ip, t0.Add(time.Duration(tt.since)*time.Minute), tt.limit)
 			if err != nil {
 				t.Fatal(err)
 			}
 			if diff := cmp.Diff(tt.want, got); diff != "" {
-				t.Errorf("RecentCommentTimes(%q, %v, +%dm, %d) (-want +got):\n%s", tt.ip, tt.network, tt.since, tt.limit, diff)
+				t.Errorf("RecentNetworkComments(%q, +%dm, %d) (-want +got):\n%s", tt.ip, tt.since, tt.limit, diff)
 			}
 		}
 	})

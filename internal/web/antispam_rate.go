@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"math"
 	"time"
+
+	"github.com/salon-blog/salon/internal/store"
 )
 
 // rateLimit is at most Max comments in any Window, from one address or from its whole network (an IPv4 /24 or an
@@ -26,8 +28,21 @@ var commentRates = []rateLimit{
 
 // rateStore is what the rate limits read.
 type rateStore interface {
-	RecentCommentTimes(ctx context.Context, ip string, wholeNetwork bool, since time.Time, limit int) ([]time.Time, error)
+	RecentNetworkComments(ctx context.Context, ip string, since time.Time, limit int) ([]store.SentComment, error)
 }
+
+// rateHorizon and rateDepth are how far back, and how many of a network's comments, overRate reads: the longest
+// window and the largest Max. That is enough for every limit as long as the deepest limit is a network's over the
+// longest window (TestCommentRatesReadOnce): when a network's comments fill the read, that limit is broken, and it
+// gives a later time to wait than any limit whose comments the read cut off.
+var rateHorizon, rateDepth = func() (time.Duration, int) {
+	var horizon time.Duration
+	var depth int
+	for _, l := range commentRates {
+		horizon, depth = max(horizon, l.Window), max(depth, l.Max)
+	}
+	return horizon, depth
+}()
 
 // overRate reports whether one more comment from ip now would break a limit, and if so when it may be sent: when the
 // oldest of the comments that fill the window has left it. The latest such time over all broken limits wins.
@@ -35,19 +50,34 @@ func overRate(ctx context.Context, st rateStore, ip string, now time.Time) (retr
 	if ip == "" {
 		return time.Time{}, false, nil
 	}
-	for _, l := range commentRates {
-		times, err := st.RecentCommentTimes(ctx, ip, l.Network, now.Add(-l.Window), l.Max)
-		if err != nil {
-			return time.Time{}, false, err
-		}
-		if len(times) < l.Max {
-			continue
-		}
-		if at := times[l.Max-1].Add(l.Window); at.After(retry) {
-			retry, over = at, true
+	sent, err := st.RecentNetworkComments(ctx, ip, now.Add(-rateHorizon), rateDepth)
+	if err != nil {
+		return time.Time{}, false, err
+	}
+	retry, over = applyRates(commentRates, sent, ip, now)
+	return retry, over, nil
+}
+
+// applyRates is overRate's rule on the comments sent from ip's network, newest first.
+func applyRates(limits []rateLimit, sent []store.SentComment, ip string, now time.Time) (retry time.Time, over bool) {
+	for _, l := range limits {
+		since, n := now.Add(-l.Window), 0
+		for _, c := range sent {
+			if !c.At.After(since) {
+				break
+			}
+			if !l.Network && c.IP != ip {
+				continue
+			}
+			if n++; n == l.Max {
+				if at := c.At.Add(l.Window); at.After(retry) {
+					retry, over = at, true
+				}
+				break
+			}
 		}
 	}
-	return retry, over, nil
+	return retry, over
 }
 
 // rateRefusal is the message above a form refused for the rate limits, and the Retry-After seconds.
