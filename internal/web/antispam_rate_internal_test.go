@@ -28,7 +28,7 @@ func TestApplyRates(t *testing.T) {
 		{Max: 3, Window: time.Minute, Network: true},
 		{Max: 4, Window: time.Hour, Network: true},
 	}
-	// sent lists comments newest first, each as "IP@seconds ago".
+	// sent lists comments newest first, each as "IP seconds-ago".
 	sent := func(list ...string) []store.SentComment {
 		var cs []store.SentComment
 		for _, s := range list {
