@@ -141,10 +141,16 @@ func (s *Server) streamImport(w http.ResponseWriter, r *http.Request, page *tran
 	if !ok {
 		return fmt.Errorf("render import page: the progress mark is missing")
 	}
+	rc := http.NewResponseController(w)
+	// The page starts before the upload has all arrived. Without full duplex, HTTP/1.1 ends the request's body
+	// when the answer starts: the server reads and drops what is left of a small upload, and the import reads
+	// nothing more. HTTP/2 always allows it.
+	if err := rc.EnableFullDuplex(); err != nil && r.ProtoMajor < 2 {
+		return fmt.Errorf("stream the import page while reading the upload: %w", err)
+	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("X-Accel-Buffering", "no") // nginx: pass each piece on at once
 	w.WriteHeader(http.StatusOK)
-	rc := http.NewResponseController(w)
 	write := func(name string, data any) {
 		if err := tmpl.ExecuteTemplate(w, name, data); err != nil {
 			s.log.Error("render import progress", "err", err)
