@@ -1,6 +1,7 @@
 package blog
 
 import (
+	"html"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -14,10 +15,14 @@ const MaxSlugLen = 200
 // Slugify makes a URL segment from a title: lower case, accents on Latin letters folded ("Café" → "cafe"),
 // letters, digits and marks of every other script kept as written ("Чайковский", "हिन्दी"), everything else
 // collapsed into single hyphens, at most MaxSlugLen bytes. It returns "" when nothing usable is left.
+//
+// HTML tags are dropped and entities decoded first, as WordPress's sanitize_title does, because titles imported
+// from WordPress are HTML: "Web post <em>with</em> &amp; ampersand" gives "web-post-with-ampersand", not a slug
+// with "em" in it.
 func Slugify(s string) string {
 	var b strings.Builder
 	hyphen, afterLatin := false, false
-	for _, r := range norm.NFKD.String(s) {
+	for _, r := range norm.NFKD.String(html.UnescapeString(stripTags(s))) {
 		switch {
 		case unicode.Is(unicode.M, r):
 			if !afterLatin && b.Len() > 0 && !hyphen {
@@ -34,6 +39,49 @@ func Slugify(s string) string {
 		}
 	}
 	return truncateSlug(norm.NFC.String(b.String()))
+}
+
+// stripTags drops from s what a browser would read as tags or comments: a "<" followed by a letter, "/", "!" or
+// "?", through the ">" that ends it, skipping any ">" in a quoted attribute value. Any other "<" is text, as in
+// "1 < 2" or "I <3 Go", and so is a "<" that nothing closes, so that a title is never cut short.
+func stripTags(s string) string {
+	var b strings.Builder
+	for {
+		i := strings.IndexByte(s, '<')
+		if i < 0 || i+1 == len(s) {
+			b.WriteString(s)
+			return b.String()
+		}
+		end := -1
+		if c := s[i+1]; c == '/' || c == '!' || c == '?' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' {
+			end = tagEnd(s[i+1:])
+		}
+		if end < 0 {
+			b.WriteString(s[:i+1])
+			s = s[i+1:]
+			continue
+		}
+		b.WriteString(s[:i])
+		s = s[i+1+end+1:]
+	}
+}
+
+// tagEnd returns the index in s, the rest of a tag after its "<", of the ">" that ends it, or -1 if none does.
+func tagEnd(s string) int {
+	var quote byte
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case quote != 0:
+			if c == quote {
+				quote = 0
+			}
+		case c == '"' || c == '\'':
+			quote = c
+		case c == '>':
+			return i
+		}
+	}
+	return -1
 }
 
 // truncateSlug cuts a slug to MaxSlugLen bytes on a rune boundary, without a trailing hyphen.

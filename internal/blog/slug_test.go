@@ -30,6 +30,18 @@ func TestSlugify(t *testing.T) {
 		{"   ", ""},
 		{"!!!", ""},
 		{"🎉", ""},
+		// Titles from WordPress are HTML: tags go, entities are read as the characters they stand for.
+		{"Web post <em>with</em> & ampersand", "web-post-with-ampersand"},
+		{"Markup: Title <em>With</em> <b>Mark<sup>up</sup></b>", "markup-title-with-markup"},
+		{`<a href="/x" title="a > b">Link</a> text`, "link-text"},
+		{"<!-- note -->Commented", "commented"},
+		{"Caf&eacute; &amp; Cr&#232;me", "cafe-creme"},
+		{"What&#8217;s new", "what-s-new"},
+		{"&lt;em&gt; is emphasis", "em-is-emphasis"},
+		{"1 < 2 > 0", "1-2-0"},
+		{"I <3 Go", "i-3-go"},
+		{"a <b", "a-b"},
+		{"x<", "x"},
 	}
 	for _, tt := range tests {
 		if got := blog.Slugify(tt.in); got != tt.want {
