@@ -61,7 +61,8 @@ func (s *Server) adminWith(parseBody bool, h func(http.ResponseWriter, *http.Req
 		u, hash, ok := s.signedIn(r)
 		if !ok {
 			if r.Method != http.MethodGet {
-				return blog.Errorf(blog.EFORBIDDEN, "please sign in first")
+				return blog.Errorf(blog.EFORBIDDEN, "you are not signed in (your session may have ended), so nothing was saved: "+
+					"sign in again in another tab, then go back to the form and send it again; your browser usually keeps what you typed")
 			}
 			http.Redirect(w, r, "/admin/signin/?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
 			return nil

@@ -102,9 +102,15 @@ func TestSignIn(t *testing.T) {
 	if r := rd.post(t, "/admin/signout/", url.Values{}); r.status != http.StatusForbidden {
 		t.Errorf("sign out without the form token = %d; want 403", r.status)
 	}
-	rd.post(t, "/admin/signout/", url.Values{"csrf": {csrf(t, rd.get(t, "/admin/"))}})
+	token := csrf(t, rd.get(t, "/admin/"))
+	rd.post(t, "/admin/signout/", url.Values{"csrf": {token}})
 	if r := rd.get(t, "/admin/"); r.status != http.StatusSeeOther {
 		t.Errorf("after sign-out GET /admin/ = %d; want a redirect to sign in", r.status)
+	}
+	// A form sent from a page opened before signing out says what happened and how to keep what was typed.
+	if r := rd.post(t, "/admin/settings/", url.Values{"csrf": {token}, "title": {"Changed"}}); r.status != http.StatusForbidden ||
+		!strings.Contains(strings.Join(texts(find(r.doc, ".error-page p")), " "), "You are not signed in") {
+		t.Errorf("a form sent after sign-out = %d saying %q; want 403 saying the reader is signed out", r.status, texts(find(r.doc, ".error-page p")))
 	}
 }
 
@@ -206,8 +212,9 @@ func TestModerationRoles(t *testing.T) {
 
 	contrib := s.reader(t, "198.51.100.5")
 	contrib.signIn(t, "contrib@example.com", "correct horse")
-	if r := contrib.get(t, "/admin/comments/"); r.status != http.StatusForbidden {
-		t.Errorf("contributor opening the queue = %d; want 403", r.status)
+	if r := contrib.get(t, "/admin/comments/"); r.status != http.StatusForbidden ||
+		texts(find(r.doc, ".error-page p"))[0] != "Contributors cannot moderate comments." {
+		t.Errorf("contributor opening the queue = %d saying %q; want 403 saying why", r.status, texts(find(r.doc, ".error-page p")))
 	}
 
 	ari := s.reader(t, "198.51.100.6")

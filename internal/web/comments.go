@@ -5,6 +5,7 @@ import (
 	"crypto/md5"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"hash"
 	"html/template"
@@ -417,9 +418,14 @@ type editPage struct {
 	PostURL   string
 	Form      formView
 	Deleted   bool
+	Closed    bool // the edit window closed before the changes were sent
 }
 
-// ownEditable returns the comment when this browser wrote it and its edit window is still open.
+// errEditTimePassed refuses a commenter's change after the edit window: the page keeps what they typed.
+var errEditTimePassed = blog.Errorf(blog.EFORBIDDEN, "the time to edit this comment has passed")
+
+// ownEditable returns the comment when this browser wrote it and its edit window is still open; when the window
+// has closed, the comment with errEditTimePassed.
 func (s *Server) ownEditable(r *http.Request, req *request) (blog.Comment, error) {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil {
@@ -428,14 +434,16 @@ func (s *Server) ownEditable(r *http.Request, req *request) (blog.Comment, error
 	window := time.Duration(req.settings.Discussion.EditWindowMinutes) * time.Minute
 	for _, o := range s.signer.ownComments(r, req.now) {
 		if o.ID == id {
-			if req.now.Sub(o.Created) >= window {
-				return blog.Comment{}, blog.Errorf(blog.EFORBIDDEN, "the time to edit this comment has passed")
-			}
 			c, err := s.store.Comment(r.Context(), id)
-			if err == nil && c.Status == blog.CommentTrash {
+			switch {
+			case err != nil:
+				return c, err
+			case c.Status == blog.CommentTrash:
 				return c, errNotFound
+			case req.now.Sub(o.Created) >= window:
+				return c, errEditTimePassed
 			}
-			return c, err
+			return c, nil
 		}
 	}
 	return blog.Comment{}, blog.Errorf(blog.EFORBIDDEN, "only the person who wrote a comment may edit it, from the same browser")
@@ -453,7 +461,8 @@ func (s *Server) editComment(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	c, err := s.ownEditable(r, req)
-	if err != nil {
+	closed := errors.Is(err, errEditTimePassed) && r.Method == http.MethodPost
+	if err != nil && !closed {
 		return err
 	}
 	p, err := s.store.Post(r.Context(), c.PostID)
@@ -463,29 +472,32 @@ func (s *Server) editComment(w http.ResponseWriter, r *http.Request) error {
 	page := &editPage{CommentID: c.ID, PostTitle: p.Title, PostURL: req.settings.PostPath(&p),
 		Form: formView{Author: c.AuthorName, Email: c.AuthorEmail, URL: c.AuthorURL, Comment: c.Body}}
 	status := http.StatusOK
-	if r.Method == http.MethodPost {
-		switch {
-		case r.PostFormValue("delete") != "":
-			if err := s.store.SetCommentStatus(r.Context(), []int64{c.ID}, blog.CommentTrash); err != nil {
-				return err
-			}
-			http.Redirect(w, r, page.PostURL+"#comments", http.StatusSeeOther)
-			return nil
-		default:
-			in := blog.CommentInput{PostID: c.PostID, Name: r.PostFormValue("author"), Email: r.PostFormValue("email"),
-				URL: r.PostFormValue("url"), Body: r.PostFormValue("comment")}
-			_, err := s.comments.Edit(r.Context(), c.ID, in)
-			if fe, refused := comment.IsRefusal(err); refused {
-				page.Form = formView{Author: in.Name, Email: in.Email, URL: in.URL, Comment: in.Body, Errors: fe}
-				status = http.StatusUnprocessableEntity
-				break
-			}
-			if err != nil {
-				return err
-			}
-			http.Redirect(w, r, "/comments/"+strconv.FormatInt(c.ID, 10)+"/", http.StatusSeeOther)
-			return nil
+	switch {
+	case closed:
+		// Sent too late: nothing is saved, and what they typed stays on the page for them to copy.
+		page.Closed, status = true, http.StatusForbidden
+		page.Form = formView{Author: r.PostFormValue("author"), Email: r.PostFormValue("email"), URL: r.PostFormValue("url"),
+			Comment: r.PostFormValue("comment")}
+	case r.Method == http.MethodPost && r.PostFormValue("delete") != "":
+		if err := s.store.SetCommentStatus(r.Context(), []int64{c.ID}, blog.CommentTrash); err != nil {
+			return err
 		}
+		http.Redirect(w, r, page.PostURL+"#comments", http.StatusSeeOther)
+		return nil
+	case r.Method == http.MethodPost:
+		in := blog.CommentInput{PostID: c.PostID, Name: r.PostFormValue("author"), Email: r.PostFormValue("email"),
+			URL: r.PostFormValue("url"), Body: r.PostFormValue("comment")}
+		_, err := s.comments.Edit(r.Context(), c.ID, in)
+		if fe, refused := comment.IsRefusal(err); refused {
+			page.Form = formView{Author: in.Name, Email: in.Email, URL: in.URL, Comment: in.Body, Errors: fe}
+			status = http.StatusUnprocessableEntity
+			break
+		}
+		if err != nil {
+			return err
+		}
+		http.Redirect(w, r, "/comments/"+strconv.FormatInt(c.ID, 10)+"/", http.StatusSeeOther)
+		return nil
 	}
 	if err := s.fillBase(r.Context(), req, &page.basePage, r.URL.Path); err != nil {
 		return err

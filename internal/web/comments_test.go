@@ -472,8 +472,18 @@ func TestEditOwnComment(t *testing.T) {
 		t.Error("the edit is not shown")
 	}
 	s.clock.advance(11 * time.Minute)
-	if r := ann.get(t, editPath); r.status != http.StatusForbidden {
-		t.Errorf("editing after the window = %d; want 403", r.status)
+	if r := ann.get(t, editPath); r.status != http.StatusForbidden || !strings.Contains(r.body, "The time to edit this comment has passed.") {
+		t.Errorf("editing after the window = %d; want 403 saying why", r.status)
+	}
+	// Changes sent after the window are refused, and what was typed stays on the page.
+	late := ann.post(t, editPath, url.Values{"author": {"Ann"}, "email": {"ann@example.org"}, "comment": {"A long rewrite, sent too late."}})
+	if late.status != http.StatusForbidden || fieldValue(late.doc, "comment") != "A long rewrite, sent too late." ||
+		len(find(late.doc, "p.form-error")) != 1 || len(find(late.doc, ".comment-edit button")) != 0 {
+		t.Errorf("a late edit = %d, box %q, %d errors, %d buttons; want 403 with the text kept, the reason, no buttons",
+			late.status, fieldValue(late.doc, "comment"), len(find(late.doc, "p.form-error")), len(find(late.doc, ".comment-edit button")))
+	}
+	if r := s.get(t, s.path(t, p)); strings.Contains(r.body, "sent too late") {
+		t.Error("a late edit was saved")
 	}
 	if r := ann.get(t, s.path(t, p)); len(find(r.doc, "a.comment-edit-link")) != 0 {
 		t.Error("the edit link outlives the window")

@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/salon-blog/salon/internal/blog"
 	"github.com/salon-blog/salon/internal/markup"
@@ -413,7 +415,7 @@ func (s *Server) postView(req *request, p *blog.Post, inList bool) postView {
 
 // renderError shows the site's error page. It reads the settings for the site's look; when even that fails (the
 // database is down), it falls back to a plain page rather than failing twice.
-func (s *Server) renderError(w http.ResponseWriter, r *http.Request, status int) {
+func (s *Server) renderError(w http.ResponseWriter, r *http.Request, status int, detail string) {
 	page := &errorPage{Status: status}
 	switch status {
 	case http.StatusNotFound:
@@ -426,8 +428,17 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, status int)
 	case http.StatusRequestEntityTooLarge:
 		page.Heading, page.Message = "Too large to send", "What you sent is larger than this site accepts, so nothing was saved. "+
 			"Go back (your browser usually keeps what you typed), make it shorter, and send it again."
+	case http.StatusForbidden:
+		page.Heading, page.Message = "Not allowed", "This is not open to you."
+	case http.StatusConflict:
+		page.Heading, page.Message = "Changed meanwhile", "What you sent no longer matches what is stored."
+	case http.StatusTooManyRequests:
+		page.Heading, page.Message = "Too many at once", "Please wait a moment and try again."
 	default:
 		page.Heading, page.Message = "Something went wrong", "The page could not be shown because of a fault on our side. It has been logged; please try again in a moment."
+	}
+	if detail != "" && status != http.StatusNotFound && status < 500 {
+		page.Message = asSentence(detail)
 	}
 	w.Header().Set("Cache-Control", "no-store")
 	req, err := s.newRequest(r, route{})
@@ -445,6 +456,16 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, status int)
 		w.WriteHeader(status)
 		fmt.Fprintf(w, "%s\n\n%s\n", page.Heading, page.Message)
 	}
+}
+
+// asSentence makes an error's message, written in lower case to be wrapped by others, a sentence of its own.
+func asSentence(msg string) string {
+	r, size := utf8.DecodeRuneInString(msg)
+	msg = string(unicode.ToUpper(r)) + msg[size:]
+	if !strings.HasSuffix(msg, ".") && !strings.HasSuffix(msg, "?") && !strings.HasSuffix(msg, "!") {
+		msg += "."
+	}
+	return msg
 }
 
 // redirect answers with a permanent redirect to target on this site, keeping the query string.

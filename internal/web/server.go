@@ -270,7 +270,7 @@ func (s *Server) page(h func(http.ResponseWriter, *http.Request) error) http.Han
 			// A 503 is logged too: an operator wants to know the database went away.
 			s.log.ErrorContext(r.Context(), "request failed", "path", r.URL.Path, "err", err)
 		}
-		s.renderError(w, r, status)
+		s.renderError(w, r, status, blog.ErrorMessage(err))
 	})
 }
 
@@ -308,7 +308,7 @@ func (s *Server) renderPanicPage(w *statusRecorder, r *http.Request) {
 			}
 		}
 	}()
-	s.renderError(w, r, http.StatusInternalServerError)
+	s.renderError(w, r, http.StatusInternalServerError, "")
 }
 
 // bodyError is the error for a request body that could not be read: over its limit (413, "too large to send"),
