@@ -51,7 +51,9 @@ const (
 
 // Report says what an import did.
 type Report struct {
-	Source     string         // where the records came from: the WordPress site's address, or "disqus:" and the forum
+	// Source is where the records came from, worded to follow "Imported from ": the WordPress blog's address, "a
+	// WordPress export" when the file names no absolute one, or "disqus:" and the forum.
+	Source     string
 	Users      int            // authors added (authors matched to existing users by email are not counted)
 	Categories int            // categories added
 	Tags       int            // tags added

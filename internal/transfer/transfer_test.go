@@ -426,3 +426,59 @@ func addMarkdownPost(t *testing.T, st *store.Store) {
 		t.Fatal(err)
 	}
 }
+
+// writeFile writes an export to a file of its own and returns its path.
+func writeFile(t *testing.T, body string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "export.xml")
+	if err := os.WriteFile(path, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// The summary names the blog the export came from, not the network a WordPress.com blog is part of, and says
+// nothing broken when the file names no address.
+func TestImportReportsSource(t *testing.T) {
+	header := func(elems string) string {
+		return `<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0" xmlns:wp="http://wordpress.org/export/1.2/">
+<channel>
+` + elems + `
+</channel>
+</rss>
+`
+	}
+	tests := []struct {
+		name string
+		path func(t *testing.T) string
+		want string
+	}{
+		{"WordPress.com blog", func(t *testing.T) string { return fixture(t, "wxr/wptt-themeunittestdata.wordpress.xml") },
+			"https://wpthemetestdata.wordpress.com"},
+		{"WordPress.com, 2025", func(t *testing.T) string { return fixture(t, "wxr/jekyll-import-wordpressdotcom-2025-01-19.xml") },
+			"https://jekyllbot.wordpress.com"},
+		{"no base_blog_url", func(t *testing.T) string { return fixture(t, "wxr/wptt-theme-preview.xml") }, "https://wp-themes.com"},
+		{"blog in a folder", func(t *testing.T) string { return fixture(t, "wxr/wordpress-importer/wxr-comprehensive.xml") },
+			"https://playground.internal/site"},
+		{"no address at all", func(t *testing.T) string { return fixture(t, "wxr/isso-wordpress.xml") }, "a WordPress export"},
+		{"only the network's address", func(t *testing.T) string {
+			return writeFile(t, header(`<wp:base_site_url>https://network.example/</wp:base_site_url>`))
+		}, "a WordPress export"},
+		{"unusable base_blog_url", func(t *testing.T) string {
+			return writeFile(t, header(`<link>http://blog.example/</link><wp:base_blog_url>blog.example</wp:base_blog_url>`))
+		}, "http://blog.example"},
+		{"relative link", func(t *testing.T) string { return writeFile(t, header(`<link>/blog/</link>`)) }, "a WordPress export"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rep, err := importFile(t, newStore(t), "wordpress", tt.path(t))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if rep.Source != tt.want {
+				t.Errorf("Report.Source = %q; want %q", rep.Source, tt.want)
+			}
+		})
+	}
+}

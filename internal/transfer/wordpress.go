@@ -127,24 +127,44 @@ func (w *wpImport) report() {
 }
 
 func (w *wpImport) site(s *wxr.Site) error {
+	w.base = blogAddress(s)
+	w.source = sourceKey(s)
+	w.rep.Source = "a WordPress export"
+	if w.base.Host != "" {
+		w.rep.Source = strings.TrimRight(w.base.String(), "/")
+	}
+	return nil
+}
+
+// blogAddress is the address of the exported blog, which its links start with: wp:base_blog_url, else the channel's
+// link; an empty URL when neither is an absolute http or https address. Never wp:base_site_url, which on a multisite
+// (every WordPress.com export) is the network's address, https://wordpress.com.
+func blogAddress(s *wxr.Site) *url.URL {
+	for _, addr := range []string{s.BaseBlogURL, s.Link} {
+		u, err := url.Parse(strings.TrimSpace(addr))
+		if err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" {
+			return u
+		}
+	}
+	return &url.URL{}
+}
+
+// sourceKey is what the import remembers its records under: wp:base_site_url, else the address in
+// wp:base_blog_url or the channel's link, else "wordpress". On a multisite base_site_url is the network's address,
+// not the blog's, but imports have always remembered their records under it: another key would bring every site
+// imported before in a second time.
+func sourceKey(s *wxr.Site) string {
+	if key := strings.TrimRight(strings.TrimSpace(s.BaseSiteURL), "/"); key != "" {
+		return key
+	}
 	addr := s.BaseBlogURL
 	if addr == "" {
 		addr = s.Link
 	}
-	base, err := url.Parse(strings.TrimSpace(addr))
-	if err != nil || base.Host == "" {
-		base = &url.URL{}
+	if u, err := url.Parse(strings.TrimSpace(addr)); err == nil && u.Host != "" {
+		return strings.TrimRight(u.String(), "/")
 	}
-	w.base = base
-	w.source = strings.TrimRight(strings.TrimSpace(s.BaseSiteURL), "/")
-	if w.source == "" {
-		w.source = strings.TrimRight(base.String(), "/")
-	}
-	if w.source == "" {
-		w.source = "wordpress"
-	}
-	w.rep.Source = w.source
-	return nil
+	return "wordpress"
 }
 
 // author finds or adds the user for a WordPress login. A login the file never described (WXR 1.0 names authors
