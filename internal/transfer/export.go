@@ -89,7 +89,7 @@ var exportStatuses = map[blog.CommentStatus]string{
 func exportItem(st *blog.Settings, site string, logins map[int64]string, p *blog.Post, comments []blog.Comment) wxr.Item {
 	loc := st.Location()
 	it := wxr.Item{
-		ID: p.ID, Title: p.Title, Link: site + st.PostPath(p), GUID: fmt.Sprintf("%s/?p=%d", site, p.ID), Creator: logins[p.AuthorID],
+		ID: p.ID, Title: wpHTML(p.Title), Link: site + st.PostPath(p), GUID: fmt.Sprintf("%s/?p=%d", site, p.ID), Creator: logins[p.AuthorID],
 		Excerpt: p.Excerpt, PostName: p.Slug, Type: string(p.Type), Status: string(p.Status), CommentStatus: "closed",
 		PingStatus: "closed", Date: wallClock(p.Published, loc), DateGMT: p.Published, Sticky: p.Sticky,
 	}
@@ -108,7 +108,7 @@ func exportItem(st *blog.Settings, site string, logins map[int64]string, p *blog
 	}
 	for _, c := range comments {
 		wc := wxr.Comment{
-			ID: c.ID, Author: c.AuthorName, AuthorEmail: c.AuthorEmail, AuthorURL: c.AuthorURL, AuthorIP: c.AuthorIP,
+			ID: c.ID, Author: wpHTML(c.AuthorName), AuthorEmail: c.AuthorEmail, AuthorURL: c.AuthorURL, AuthorIP: c.AuthorIP,
 			Date: wallClock(c.Created, loc), DateGMT: c.Created, Approved: exportStatuses[c.Status], Type: "comment",
 			Parent: c.ParentID, UserID: c.UserID,
 		}
@@ -116,6 +116,16 @@ func exportItem(st *blog.Settings, site string, logins map[int64]string, p *blog
 		it.Comments = append(it.Comments, wc)
 	}
 	return it
+}
+
+// wpEscaper escapes what WordPress's _wp_specialchars escapes in the fields its filters store escaped.
+var wpEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
+
+// wpHTML is plain text as WordPress stores a comment's author or a post's title, escaped, so that WordPress shows it
+// as Salon did and an import into Salon (see wpText) gets the same text back: "Tom & Jerry" goes out as
+// "Tom &amp; Jerry", and a name that holds "&amp;" itself as "&amp;amp;".
+func wpHTML(s string) string {
+	return wpEscaper.Replace(s)
 }
 
 // exportBody is a body as WordPress stores it, with the Markdown it was written in as meta.

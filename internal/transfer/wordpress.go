@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"html"
 	"io"
 	"net/url"
 	"strconv"
@@ -368,7 +369,7 @@ func (w *wpImport) post(ctx context.Context, it *wxr.Item, typ blog.Type, status
 		published = it.Date
 	}
 	p := blog.Post{
-		ID: it.ID, Type: typ, Title: truncateText(strings.TrimSpace(it.Title), blog.MaxTitleLen), Status: status,
+		ID: it.ID, Type: typ, Title: truncateText(strings.TrimSpace(wpText(it.Title)), blog.MaxTitleLen), Status: status,
 		Published: published, Updated: published, AuthorID: author, CommentsOpen: it.CommentStatus == "open", Sticky: it.Sticky,
 		Excerpt: truncateText(markup.PlainText(markup.RenderBody(blog.FormatWordPress, it.Excerpt).HTML), blog.MaxExcerptLen),
 	}
@@ -422,7 +423,8 @@ func (w *wpImport) post(ctx context.Context, it *wxr.Item, typ blog.Type, status
 	return p.ID, w.keepPath(ctx, it, &p)
 }
 
-// slug is the post's slug here: WordPress's own when Salon accepts it, else one made from the title.
+// slug is the post's slug here: WordPress's own when Salon accepts it, else one made from the title as WordPress
+// stores it, HTML, whose tags and entities Slugify reads as WordPress's sanitize_title does.
 func (w *wpImport) slug(it *wxr.Item) string {
 	slug := it.PostName
 	if s, err := url.PathUnescape(slug); err == nil {
@@ -590,7 +592,7 @@ func (w *wpImport) comment(ctx context.Context, c *wxr.Comment, key string, post
 		created = c.Date
 	}
 	cm := blog.Comment{
-		ID: c.ID, PostID: postID, ParentID: parent, AuthorName: truncateText(c.Author, blog.MaxCommentNameLen),
+		ID: c.ID, PostID: postID, ParentID: parent, AuthorName: truncateText(wpText(c.Author), blog.MaxCommentNameLen),
 		AuthorEmail: truncateText(strings.TrimSpace(c.AuthorEmail), blog.MaxCommentEmailLen),
 		AuthorURL:   truncateText(strings.TrimSpace(c.AuthorURL), blog.MaxCommentURLLen), AuthorIP: c.AuthorIP,
 		UserID: w.userIDs[c.UserID], Body: c.Content, Format: blog.FormatWordPress, Status: status, Created: created,
@@ -610,6 +612,14 @@ func (w *wpImport) comment(ctx context.Context, c *wxr.Comment, key string, post
 	}
 	w.rep.Comments++
 	return cm.ID, w.tx.Remember(ctx, w.source, kindComment, key, cm.ID)
+}
+
+// wpText is the plain text of a field that WordPress stores HTML-escaped and prints as it is: a comment's author
+// (its pre_comment_author_name filters escape "&", "<" and ">") or a post's title (HTML, such as "Media &amp; Text").
+// Salon keeps such fields as plain text and escapes them when it shows them, so the entities are decoded here, once;
+// wpHTML does the reverse for an export. Tags in a title are left as they are.
+func wpText(s string) string {
+	return html.UnescapeString(s)
 }
 
 // truncateText cuts s to at most n bytes without splitting a character: imports keep what fits rather than refuse
