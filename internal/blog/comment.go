@@ -65,9 +65,10 @@ const (
 // FieldErrors maps a form field's name to what is wrong with it. An empty map means the input is acceptable.
 type FieldErrors map[string]string
 
+// Error lists the messages, the whole form's first (the key "form": comments closed, posting too fast).
 func (fe FieldErrors) Error() string {
 	var parts []string
-	for _, f := range []string{"author", "email", "url", "comment", "comment_parent"} {
+	for _, f := range []string{"form", "author", "email", "url", "comment", "comment_parent"} {
 		if m, ok := fe[f]; ok {
 			parts = append(parts, m)
 		}

@@ -68,7 +68,7 @@ func IsOpen(p *blog.Post, d blog.Discussion, now time.Time) (bool, string) {
 	case !p.CommentsOpen:
 		return false, "Comments are closed."
 	case d.CloseAfterDays > 0 && now.Sub(p.Published) > time.Duration(d.CloseAfterDays)*24*time.Hour:
-		return false, "Comments are closed: this post is more than " + plural(d.CloseAfterDays, "day") + " old."
+		return false, "Comments are closed: this post is more than " + blog.CountOf(d.CloseAfterDays, "day") + " old."
 	}
 	return true, ""
 }
@@ -77,17 +77,9 @@ func IsOpen(p *blog.Post, d blog.Discussion, now time.Time) (bool, string) {
 // FormError); the comment is then not stored.
 func (w *Workflow) Submit(ctx context.Context, sub Submission, d blog.Discussion) (blog.Comment, error) {
 	now := w.Now()
-	in := sub.Input
-	in.PostID = sub.Post.ID
-	in.Normalize()
-	if sub.User != nil {
-		in.Name, in.Email = sub.User.Name, sub.User.Email
-	}
-	if open, why := IsOpen(&sub.Post, d, now); !open {
-		return blog.Comment{}, blog.FieldErrors{FormError: why}
-	}
-	if fe := in.Validate(); len(fe) > 0 {
-		return blog.Comment{}, fe
+	in, err := checkInput(sub, d, now)
+	if err != nil {
+		return blog.Comment{}, err
 	}
 	if err := w.checkParent(ctx, &in); err != nil {
 		return blog.Comment{}, err
@@ -143,6 +135,30 @@ func (w *Workflow) Submit(ctx context.Context, sub Submission, d blog.Discussion
 		return blog.Comment{}, err
 	}
 	return c, nil
+}
+
+// Check refuses, as Submit would, a submission whose post takes no comments or whose fields are unacceptable: the
+// rules that read nothing stored. A moderator's reply is checked with them before the comment it answers is approved.
+func (w *Workflow) Check(sub Submission, d blog.Discussion) error {
+	_, err := checkInput(sub, d, w.Now())
+	return err
+}
+
+// checkInput returns the submission's input as it would be stored, or the refusal of Check.
+func checkInput(sub Submission, d blog.Discussion, now time.Time) (blog.CommentInput, error) {
+	in := sub.Input
+	in.PostID = sub.Post.ID
+	in.Normalize()
+	if sub.User != nil {
+		in.Name, in.Email = sub.User.Name, sub.User.Email
+	}
+	if open, why := IsOpen(&sub.Post, d, now); !open {
+		return in, blog.FieldErrors{FormError: why}
+	}
+	if fe := in.Validate(); len(fe) > 0 {
+		return in, fe
+	}
+	return in, nil
 }
 
 // checkParent refuses a reply to a comment that is not public on the same post.
@@ -212,13 +228,6 @@ func truncate(s string, n int) string {
 		return s
 	}
 	return strings.ToValidUTF8(s[:n], "")
-}
-
-func plural(n int, word string) string {
-	if n == 1 {
-		return "1 " + word
-	}
-	return fmt.Sprintf("%d %ss", n, word)
 }
 
 // IsRefusal reports whether err is the reader's to fix (field errors) rather than a fault.

@@ -353,26 +353,38 @@ func (s *Server) moderate(w http.ResponseWriter, r *http.Request, a *adminReques
 		return blog.Errorf(blog.EINVALID, "choose an action: approve, unapprove, spam, not spam, trash or restore")
 	}
 	var ids []int64
+	gone := 0 // deleted since the queue was shown (another moderator, the trash emptied): the rest still count
 	for _, v := range r.PostForm["id"] {
 		id, err := strconv.ParseInt(v, 10, 64)
 		if err != nil {
 			return blog.Errorf(blog.EINVALID, "%q is not a comment", v)
 		}
-		if err := s.mayModerateComment(r, a, id); err != nil {
+		if err := s.mayModerateComment(r, a, id); blog.ErrorCode(err) == blog.ENOTFOUND {
+			gone++
+			continue
+		} else if err != nil {
 			return err
 		}
 		ids = append(ids, id)
 	}
-	if len(ids) == 0 {
-		http.Redirect(w, r, localPath(r.PostFormValue("return"), "/admin/comments/"), http.StatusSeeOther)
-		return nil
+	back := localPath(r.PostFormValue("return"), "/admin/comments/")
+	var notice string
+	switch {
+	case len(ids) > 0:
+		if err := s.store.SetCommentStatus(r.Context(), ids, status); err != nil {
+			return err
+		}
+		s.log.InfoContext(r.Context(), "moderated", "user", a.user.ID, "action", action, "comments", ids)
+		notice = fmt.Sprintf("%s: %s.", actionDone(action), blog.CountOf(len(ids), "comment"))
+		if gone > 0 {
+			notice += fmt.Sprintf(" %s no longer existed.", blog.CountOf(gone, "other"))
+		}
+	case gone > 0:
+		notice = "Nothing was changed: the selected comments no longer exist."
+	default:
+		notice = "Nothing was changed: select the comments to act on first."
 	}
-	if err := s.store.SetCommentStatus(r.Context(), ids, status); err != nil {
-		return err
-	}
-	s.log.InfoContext(r.Context(), "moderated", "user", a.user.ID, "action", action, "comments", ids)
-	http.Redirect(w, r, withNotice(localPath(r.PostFormValue("return"), "/admin/comments/"),
-		fmt.Sprintf("%s: %d comment%s.", actionDone(action), len(ids), map[bool]string{true: "", false: "s"}[len(ids) == 1])), http.StatusSeeOther)
+	http.Redirect(w, r, withNotice(back, notice), http.StatusSeeOther)
 	return nil
 }
 
@@ -470,8 +482,24 @@ func (s *Server) editAnyComment(w http.ResponseWriter, r *http.Request, a *admin
 	return s.views.render(w, status, "admin/comment-edit", v)
 }
 
+// commentReplyPage is a moderator's refused reply, shown again with its text and the reason.
+type commentReplyPage struct {
+	adminPage
+	ParentID   int64
+	ParentName string
+	ParentHTML template.HTML
+	PostURL    string
+	PostTitle  string
+	Approving  bool // sending the reply approves the comment it answers
+	Approved   bool // the comment was approved although the reply was then refused
+	Reason     string
+	Form       formView
+	Return     string
+}
+
 // replyAsAuthor answers a comment from the queue. The reply is the moderator's own comment (approved and marked
-// as the author's when they wrote the post), and replying approves the comment it answers, as WordPress does.
+// as the author's when they wrote the post), and replying approves the comment it answers, as WordPress does. A
+// reply refused for its text or a closed thread approves nothing; a refused reply is shown again with its text.
 func (s *Server) replyAsAuthor(w http.ResponseWriter, r *http.Request, a *adminRequest) error {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil {
@@ -488,19 +516,33 @@ func (s *Server) replyAsAuthor(w http.ResponseWriter, r *http.Request, a *adminR
 	if err != nil {
 		return err
 	}
-	if parent.Status != blog.CommentApproved {
+	back := localPath(r.PostFormValue("return"), "/admin/comments/")
+	sub := comment.Submission{
+		Input: blog.CommentInput{PostID: p.ID, ParentID: id, Body: r.PostFormValue("comment")},
+		Post:  p, IP: ipString(clientOf(r)), UserAgent: r.UserAgent(), User: &a.user,
+	}
+	refused := func(fe blog.FieldErrors, approved bool) error {
+		base, err := s.adminBase(r, a, "Reply to a comment")
+		if err != nil {
+			return err
+		}
+		return s.views.render(w, http.StatusUnprocessableEntity, "admin/comment-reply", &commentReplyPage{adminPage: base,
+			ParentID: id, ParentName: parent.AuthorName, ParentHTML: template.HTML(parent.HTML), PostURL: a.settings.PostPath(&p),
+			PostTitle: p.Title, Approving: parent.Status != blog.CommentApproved && !approved, Approved: approved,
+			Reason: fe.Error(), Form: formView{Comment: sub.Input.Body, Errors: fe}, Return: back})
+	}
+	if fe, ok := comment.IsRefusal(s.comments.Check(sub, a.settings.Discussion)); ok {
+		return refused(fe, false)
+	}
+	approving := parent.Status != blog.CommentApproved
+	if approving {
 		if err := s.store.SetCommentStatus(r.Context(), []int64{id}, blog.CommentApproved); err != nil {
 			return err
 		}
 	}
-	back := localPath(r.PostFormValue("return"), "/admin/comments/")
-	_, err = s.comments.Submit(r.Context(), comment.Submission{
-		Input: blog.CommentInput{PostID: p.ID, ParentID: id, Body: r.PostFormValue("comment")},
-		Post:  p, IP: ipString(clientOf(r)), UserAgent: r.UserAgent(), User: &a.user,
-	}, a.settings.Discussion)
-	if fe, refused := comment.IsRefusal(err); refused {
-		http.Redirect(w, r, withNotice(back, "The reply was not posted: "+fe.Error()), http.StatusSeeOther)
-		return nil
+	_, err = s.comments.Submit(r.Context(), sub, a.settings.Discussion)
+	if fe, ok := comment.IsRefusal(err); ok {
+		return refused(fe, approving)
 	}
 	if err != nil {
 		return err

@@ -476,7 +476,7 @@ func (s *Server) postBulk(w http.ResponseWriter, r *http.Request, a *adminReques
 		done++
 	}
 	s.log.InfoContext(r.Context(), "posts changed", "user", a.user.ID, "action", action, "posts", ids)
-	notice := fmt.Sprintf("%s: %d item%s.", bulkDone[action], done, map[bool]string{true: "", false: "s"}[done == 1])
+	notice := fmt.Sprintf("%s: %s.", bulkDone[action], blog.CountOf(done, "item"))
 	if len(refused) > 0 {
 		notice += " Not changed: " + strings.Join(refused, " ")
 	}

@@ -157,6 +157,21 @@ func TestModerationQueue(t *testing.T) {
 		t.Errorf("after approval the post shows %q", got)
 	}
 
+	// A refused reply approves nothing, and comes back with the reason and its text.
+	for _, tt := range []struct{ reply, reason string }{
+		{"   ", "Please type your comment."},
+		{strings.Repeat("long ", blog.MaxCommentLen/5+1), "too long"},
+	} {
+		r := mod.post(t, "/admin/comments/"+ids[0]+"/reply/", url.Values{"csrf": {token}, "comment": {tt.reply}})
+		if msg := texts(find(r.doc, "p.form-error")); r.status != http.StatusUnprocessableEntity || len(msg) != 1 || !strings.Contains(msg[0], tt.reason) ||
+			fieldValue(r.doc, "comment") != tt.reply {
+			t.Errorf("reply %.10q… = %d saying %q; want 422 saying %q with the text kept", tt.reply, r.status, msg, tt.reason)
+		}
+		if c, _ := s.store.Comment(context.Background(), mustID(t, ids[0])); c.Status != blog.CommentPending {
+			t.Errorf("a refused reply left the comment it answers %s; want it still pending", c.Status)
+		}
+	}
+
 	// Reply as the moderator: approved at once, approving the comment it answers.
 	r = mod.post(t, "/admin/comments/"+ids[0]+"/reply/", url.Values{"csrf": {token}, "comment": {"Thanks, Bo."}})
 	if r.status != http.StatusSeeOther {
@@ -167,10 +182,17 @@ func TestModerationQueue(t *testing.T) {
 		t.Errorf("after the reply the post shows %q", got)
 	}
 
-	// Bulk: both of the readers' comments to spam, then one back.
-	mod.post(t, "/admin/comments/", url.Values{"csrf": {token}, "action": {"spam"}, "id": ids})
+	// Bulk: both of the readers' comments to spam, then one back. A selected comment deleted meanwhile does not
+	// stop the others; a selection of none says so.
+	r = mod.post(t, "/admin/comments/", url.Values{"csrf": {token}, "action": {"spam"}, "id": append(ids, "999999")})
 	if counts, _ := s.store.CommentCounts(context.Background(), 0); counts[blog.CommentSpam] != 2 {
 		t.Errorf("after bulk spam: %v", counts)
+	}
+	if got := r.header.Get("Location"); !strings.Contains(got, url.QueryEscape("Marked as spam: 2 comments. 1 other no longer existed.")) {
+		t.Errorf("bulk spam with a comment gone redirects to %q; want the count of both", got)
+	}
+	if r := mod.post(t, "/admin/comments/", url.Values{"csrf": {token}, "action": {"trash"}}); !strings.Contains(r.header.Get("Location"), "select+the+comments") {
+		t.Errorf("an action on no comments redirects to %q; want a notice asking for a selection", r.header.Get("Location"))
 	}
 	spam := mod.get(t, "/admin/comments/?status=spam")
 	if len(find(spam.doc, "tbody tr")) != 2 {
@@ -236,4 +258,13 @@ func TestModerationRoles(t *testing.T) {
 	if got := texts(find(page.doc, "li.bypostauthor .author-badge")); len(got) != 1 || got[0] != "Author" {
 		t.Errorf("author badge = %q", got)
 	}
+}
+
+func mustID(t *testing.T, s string) int64 {
+	t.Helper()
+	id, err := strconv.ParseInt(s, 10, 64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return id
 }

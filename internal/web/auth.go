@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"math"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/alexedwards/argon2id"
@@ -119,7 +120,7 @@ func SetupLink(ctx context.Context, st interface {
 // accountPage is the forgotten-password, reset, setup and profile pages: a title, a message, and maybe a form.
 type accountPage struct {
 	adminPage
-	Form    string // "reset", "setup", "password" or "" for a message only
+	Form    string // "reset", "setup", "password", "expired" (a reset link that no longer works) or "" for a message only
 	Message string
 	Name    string
 	Email   string
@@ -164,7 +165,13 @@ func (s *Server) resetPassword(w http.ResponseWriter, r *http.Request) error {
 	}
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("Referrer-Policy", "no-referrer") // the token is in the URL
-	if _, err := s.store.OneTimeLink(r.Context(), hashToken(token)); err != nil {
+	if _, err := s.store.OneTimeLink(r.Context(), hashToken(token)); blog.ErrorCode(err) == blog.ENOTFOUND {
+		// A link used once, or too old: say so, and where to get another, rather than "mistyped".
+		base.Title = "This link no longer works"
+		return s.views.render(w, http.StatusNotFound, "admin/account", &accountPage{adminPage: base, Form: "expired",
+			Message: "This password reset link has been used already or has expired: a link works once, for " +
+				strconv.Itoa(int(resetLinkLife.Hours())) + " hours."})
+	} else if err != nil {
 		return err
 	}
 	page := &accountPage{adminPage: base, Form: "reset"}

@@ -65,8 +65,9 @@ func TestPasswordReset(t *testing.T) {
 	if r := old.get(t, "/admin/"); r.status != http.StatusSeeOther {
 		t.Errorf("an old session survived the reset: %d", r.status)
 	}
-	if r := rd.get(t, path); r.status != http.StatusNotFound {
-		t.Errorf("the link works twice: %d", r.status)
+	if r := rd.get(t, path); r.status != http.StatusNotFound || !strings.Contains(r.body, "has been used already or has expired") ||
+		len(find(r.doc, `a[href="/admin/forgot/"]`)) != 1 {
+		t.Errorf("the link used again = %d; want 404 saying it was used, with the way to a new one", r.status)
 	}
 	s.reader(t, "198.51.100.3").signIn(t, "mod@example.com", "new password")
 	expired, err := web.PasswordResetLink(context.Background(), s.store, s.srv.URL, u.ID, s.clock.Now())

@@ -143,6 +143,7 @@ func (s *Server) commentViews(req *request, p *blog.Post, thread *comment.Thread
 	d := req.settings.Discussion
 	base := req.settings.PostPath(p)
 	editUntil := time.Duration(d.EditWindowMinutes) * time.Minute
+	open, _ := comment.IsOpen(p, d, req.now) // a closed thread offers no Reply links: they would lead nowhere
 	avatars := s.newAvatars(req)
 	out := make([]commentView, 0, thread.Len())
 	var walk func(nodes []*comment.Node)
@@ -157,7 +158,7 @@ func (s *Server) commentViews(req *request, p *blog.Post, thread *comment.Thread
 				Date:      newDateView(c.Created, req.loc, req.settings.DateFormat), Timestamp: c.Created.Unix(), HTML: template.HTML(c.HTML),
 				Pending: c.Status != blog.CommentApproved, ByPostAuthor: c.UserID != 0 && c.UserID == p.AuthorID,
 			}
-			if !cv.Pending {
+			if open && !cv.Pending {
 				cv.ReplyURL = "?replytocom=" + id + "#respond"
 			}
 			if since, ok := ownSince[c.ID]; ok && req.now.Sub(since) < editUntil {

@@ -356,6 +356,10 @@ func TestThreadRules(t *testing.T) {
 	if len(find(page.doc, "form#commentform")) != 0 || len(find(page.doc, "p.comments-closed")) != 1 {
 		t.Error("a closed post still shows the form")
 	}
+	if len(find(page.doc, "li.comment")) == 0 || len(find(page.doc, "a.comment-reply-link")) != 0 {
+		t.Errorf("a closed post shows %d comments with %d Reply links; want its comments without any",
+			len(find(page.doc, "li.comment")), len(find(page.doc, "a.comment-reply-link")))
+	}
 }
 
 func TestModerationHoldsAndShowsOnlyToAuthor(t *testing.T) {

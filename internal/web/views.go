@@ -55,7 +55,8 @@ func percent(part, total int64) int64 {
 }
 
 func loadViews(a *assets) (*views, error) {
-	funcs := template.FuncMap{"asset": a.url, "field": newFieldView, "rowActions": rowActions, "percent": percent}
+	funcs := template.FuncMap{"asset": a.url, "field": newFieldView, "replyField": newReplyFieldView,
+		"commentLimit": func() int { return blog.MaxCommentLen }, "rowActions": rowActions, "percent": percent}
 	v := &views{pages: map[string]*template.Template{}}
 	all, err := pageFiles()
 	if err != nil {
@@ -92,6 +93,8 @@ func zeroPage(name string) any {
 		return &queuePage{}
 	case "admin/comment-edit":
 		return &commentEditPage{}
+	case "admin/comment-reply":
+		return &commentReplyPage{}
 	case "admin/terms":
 		return &termsPage{}
 	case "admin/term-edit":
@@ -294,11 +297,20 @@ type fieldView struct {
 	Name, Label, Type, Value, Error string
 	Autofocus, Required             bool
 	MaxLength                       int
+	Help                            string // the id of the note that describes the field, on the page that has it
 }
 
 func newFieldView(name, label, typ, value, err string, autofocus, required bool) fieldView {
 	limits := map[string]int{"author": blog.MaxCommentNameLen, "email": blog.MaxCommentEmailLen, "url": blog.MaxCommentURLLen, "comment": blog.MaxCommentLen}
 	return fieldView{Name: name, Label: label, Type: typ, Value: value, Error: err, Autofocus: autofocus, Required: required, MaxLength: limits[name]}
+}
+
+// newReplyFieldView is a field of the reply form under a post, whose notes (formatting help, "Your email address
+// will not be published") describe the comment and email fields.
+func newReplyFieldView(name, label, typ, value, err string, autofocus, required bool) fieldView {
+	f := newFieldView(name, label, typ, value, err, autofocus, required)
+	f.Help = map[string]string{"comment": "comment-help", "email": "email-notes"}[name]
+	return f
 }
 
 type rowAction struct{ Action, Label string }
