@@ -443,3 +443,24 @@ func TestDatabaseAway(t *testing.T) {
 		t.Errorf("GET / with a broken query = %d; want 500", r.status)
 	}
 }
+
+// TestOneHeadingPerPage: every kind of page has one <h1>, on the home page the site's title (screen readers and
+// search engines take the page's subject from it).
+func TestOneHeadingPerPage(t *testing.T) {
+	s := newSite(t, map[string]string{"title": "The Salon"}, nil)
+	seed(t, s)
+	for _, tt := range []struct{ path, h1 string }{
+		{"/", "The Salon"},
+		{"/page/2/", ""},
+		{"/category/politics/", ""},
+		{"/tag/go/", ""},
+		{"/2024/", ""},
+		{"/no/such/page/", "Page not found"},
+	} {
+		r := s.get(t, tt.path)
+		h1 := texts(find(r.doc, "h1"))
+		if len(h1) != 1 || (tt.h1 != "" && h1[0] != tt.h1) {
+			t.Errorf("GET %s (%d): headings %q; want one%s", tt.path, r.status, h1, map[bool]string{true: "", false: " saying " + tt.h1}[tt.h1 == ""])
+		}
+	}
+}

@@ -190,6 +190,7 @@ type siteView struct {
 	Language string
 	Home     string
 	Pages    []link
+	Front    bool // the home page, whose heading is the site's title
 }
 
 // headView is the page's <head>: title, description, canonical URL and feed autodiscovery.
