@@ -12,24 +12,16 @@ import (
 	"github.com/salon-blog/salon/internal/store"
 )
 
-func blockCmd(ctx context.Context, env Env, args []string) error {
-	return subcommand(env, "block", args, map[string]func(context.Context, Env, []string) error{
-		"add":    blockAdd,
-		"list":   blockList,
-		"remove": blockRemove,
-	})(ctx)
-}
-
 func blockAdd(ctx context.Context, env Env, args []string) (err error) {
-	fs := flagSet(env, "block add", "block add --email E | --ip IP | --network CIDR | --domain D [--expires 30d|RFC3339] [--reason R]")
+	fs := flagSet(env, "block add", usage{oneOf: []string{"email", "ip", "network", "domain"}})
 	db := databaseFlags(fs, env)
-	email := fs.String("email", "", "refuse comments from this email address")
-	ip := fs.String("ip", "", "refuse comments from this IP address")
-	network := fs.String("network", "", "refuse comments from this network, such as 198.51.100.0/24 or 2001:db8::/64 (an address alone blocks its /24 or /64)")
-	domain := fs.String("domain", "", "refuse comments whose email address or website is at this domain or under it")
-	expires := fs.String("expires", "", "when the block ends: a duration in days or hours (30d, 12h) or an RFC 3339 time (default: never)")
-	reason := fs.String("reason", "", "why, for moderators (the commenter is never told)")
-	if err := parse(fs, args, 0); err != nil {
+	email := fs.String("email", "", "refuse comments from this `EMAIL` address")
+	ip := fs.String("ip", "", "refuse comments from this `IP` address")
+	network := fs.String("network", "", "refuse comments from this network (`CIDR`), such as 198.51.100.0/24 or 2001:db8::/64 (an address alone blocks its /24 or /64)")
+	domain := fs.String("domain", "", "refuse comments whose email address or website is at this `DOMAIN` or under it")
+	expires := fs.String("expires", "", "when the block ends, `30d|12h|RFC3339`: a number of days, a duration or an RFC 3339 time (default: never)")
+	reason := fs.String("reason", "", "`TEXT` saying why, for moderators (the commenter is never told)")
+	if err := parse(env, fs, args, 0); err != nil {
 		return err
 	}
 	var given []store.Block
@@ -109,10 +101,10 @@ type blockJSON struct {
 }
 
 func blockList(ctx context.Context, env Env, args []string) (err error) {
-	fs := flagSet(env, "block list", "block list [--json]")
+	fs := flagSet(env, "block list", usage{})
 	db := databaseFlags(fs, env)
 	asJSON := fs.Bool("json", false, "print one JSON array")
-	if err := parse(fs, args, 0); err != nil {
+	if err := parse(env, fs, args, 0); err != nil {
 		return err
 	}
 	st, err := db.open(ctx)
@@ -153,7 +145,7 @@ func blockList(ctx context.Context, env Env, args []string) (err error) {
 }
 
 func blockRemove(ctx context.Context, env Env, args []string) (err error) {
-	fs := flagSet(env, "block remove", "block remove ID")
+	fs := flagSet(env, "block remove", usage{lead: "ID"})
 	db := databaseFlags(fs, env)
 	id, err := leadingID(env, fs, args, "block", "salon block remove 3")
 	if err != nil {

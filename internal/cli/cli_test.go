@@ -286,3 +286,78 @@ func TestUserResetLink(t *testing.T) {
 		t.Errorf("reset-link for an unknown user = %+v", r)
 	}
 }
+
+// post edit without a field to change is refused, and leaves the post as it was (modified time included).
+func TestPostEditNothingToChange(t *testing.T) {
+	data, dir := newSite(t)
+	body := writeFile(t, dir, "post.md", []byte("Body"))
+	if r := run(t, "", nil, "post", "add", data, "--title", "Kept", "--file", body); r.code != 0 {
+		t.Fatal(r)
+	}
+	before := run(t, "", nil, "post", "list", data, "--json").stdout
+	for _, args := range [][]string{
+		{"post", "edit", "1", data},
+		{"post", "edit", "1", "--db", filepath.Join(dir, "data", "salon.db")},
+	} {
+		r := run(t, "", nil, args...)
+		if want := "salon: nothing to change: give at least one flag (see salon post edit -h)\n"; r.code != 1 || r.stderr != want || r.stdout != "" {
+			t.Errorf("salon %s = %+v; want exit 1 and %q", strings.Join(args, " "), r, want)
+		}
+	}
+	if diff := cmp.Diff(before, run(t, "", nil, "post", "list", data, "--json").stdout); diff != "" {
+		t.Errorf("a refused edit changed the post (-before +after):\n%s", diff)
+	}
+}
+
+// --base and --site take only an absolute http or https address; without them or the url setting, the address
+// assumed is named on stderr.
+func TestSiteAddressFlags(t *testing.T) {
+	data, _ := newSite(t)
+	for _, tt := range []struct {
+		flag, value string
+	}{
+		{"--site", "notaurl"},
+		{"--site", "example.com"},
+		{"--site", "/blog"},
+		{"--site", "https://"},
+		{"--site", "ftp://example.com"},
+		{"--base", "notaurl"},
+		{"--base", "127.0.0.1:8080"},
+		{"--base", "mailto:ann@example.com"},
+	} {
+		args := []string{"export", "wordpress", data, tt.flag, tt.value}
+		if tt.flag == "--base" {
+			args = []string{"user", "reset-link", data, tt.flag, tt.value, "ann@example.com"}
+		}
+		r := run(t, "", nil, args...)
+		want := "salon: " + tt.flag + " " + `"` + tt.value + `" is not a site address: give an absolute http or https URL such as https://example.com` + "\n"
+		if r.code != 1 || r.stdout != "" || r.stderr != want {
+			t.Errorf("salon %s = exit %d, stdout %q, stderr %q; want exit 1 and %q", strings.Join(args, " "), r.code, r.stdout, r.stderr, want)
+		}
+	}
+
+	for _, tt := range []struct {
+		name    string
+		url     string // the url setting
+		args    []string
+		link    string // in stdout
+		warning string // on stderr, "" for none
+	}{
+		{"reset-link, nothing set", "", []string{"user", "reset-link", data, "ann@example.com"}, "http://127.0.0.1:8080/admin/reset/",
+			"salon: warning: the site's url setting is empty, so links use http://127.0.0.1:8080; give --base URL, or set it with: salon settings set url https://…\n"},
+		{"reset-link --base", "", []string{"user", "reset-link", data, "--base", "https://blog.example/", "ann@example.com"}, "https://blog.example/admin/reset/", ""},
+		{"export, nothing set", "", []string{"export", "wordpress", data}, "<link>http://localhost:8080</link>",
+			"salon: warning: the site's url setting is empty, so links use http://localhost:8080; give --site URL, or set it with: salon settings set url https://…\n"},
+		{"export --site", "", []string{"export", "wordpress", data, "--site", "https://moved.example/blog/"}, "<link>https://moved.example/blog</link>", ""},
+		{"reset-link, url set", "https://set.example", []string{"user", "reset-link", data, "ann@example.com"}, "https://set.example/admin/reset/", ""},
+		{"export, url set", "https://set.example", []string{"export", "wordpress", data}, "<link>https://set.example</link>", ""},
+	} {
+		if r := run(t, "", nil, "settings", "set", data, "url", tt.url); r.code != 0 {
+			t.Fatal(r)
+		}
+		r := run(t, "", nil, tt.args...)
+		if r.code != 0 || !strings.Contains(r.stdout, tt.link) || r.stderr != tt.warning {
+			t.Errorf("%s: exit %d, stderr %q, stdout:\n%s\nwant exit 0, %q in stdout and stderr %q", tt.name, r.code, r.stderr, r.stdout, tt.link, tt.warning)
+		}
+	}
+}

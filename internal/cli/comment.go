@@ -14,28 +14,29 @@ import (
 	"github.com/salon-blog/salon/internal/store"
 )
 
-func commentCmd(ctx context.Context, env Env, args []string) error {
-	return subcommand(env, "comment", args, map[string]func(context.Context, Env, []string) error{
-		"list": commentList,
-		"approve": commentAction("approve", blog.CommentApproved, nil, func(noun, _ string) string {
+// commentCommands are the subcommands of salon comment.
+func commentCommands() []command {
+	return []command{
+		{name: "list", summary: "list comments, newest first", run: commentList},
+		{name: "approve", summary: "publish comments", run: commentAction("approve", blog.CommentApproved, nil, func(noun, _ string) string {
 			return "Approved " + noun + "."
-		}),
-		"unapprove": commentAction("unapprove", blog.CommentPending, nil, func(noun, _ string) string {
+		})},
+		{name: "unapprove", summary: "hold published comments for moderation again", run: commentAction("unapprove", blog.CommentPending, nil, func(noun, _ string) string {
 			return "Unapproved " + noun + ": pending again."
-		}),
-		"spam": commentAction("spam", blog.CommentSpam, nil, func(noun, _ string) string {
+		})},
+		{name: "spam", summary: "mark comments as spam", run: commentAction("spam", blog.CommentSpam, nil, func(noun, _ string) string {
 			return "Marked " + noun + " as spam."
-		}),
-		"trash": commentAction("trash", blog.CommentTrash, nil, func(noun, _ string) string {
+		})},
+		{name: "trash", summary: "move comments to the trash", run: commentAction("trash", blog.CommentTrash, nil, func(noun, _ string) string {
 			return "Moved " + noun + " to the trash."
-		}),
+		})},
 		// Restoring puts a comment back in the queue rather than where it was, because the previous status is not
 		// stored; and only from the trash or spam, so that a slip of the verb never unpublishes an approved comment.
-		"restore": commentAction("restore", blog.CommentPending, []blog.CommentStatus{blog.CommentTrash, blog.CommentSpam},
+		{name: "restore", summary: "put comments from the trash or spam back in the moderation queue", run: commentAction("restore", blog.CommentPending, []blog.CommentStatus{blog.CommentTrash, blog.CommentSpam},
 			func(noun, it string) string {
 				return "Restored " + noun + " to pending: approve " + it + " to publish " + it + "."
-			}),
-	})(ctx)
+			})},
+	}
 }
 
 // commentJSON is the stable shape of `salon comment list --json`. It is for moderators' scripts, so unlike anything
@@ -60,12 +61,12 @@ type commentJSON struct {
 const excerptLen = 60
 
 func commentList(ctx context.Context, env Env, args []string) (err error) {
-	fs := flagSet(env, "comment list", "comment list [--status pending|approved|spam|trash] [--post ID] [--json]")
+	fs := flagSet(env, "comment list", usage{})
 	db := databaseFlags(fs, env)
 	asJSON := fs.Bool("json", false, "print one JSON array")
-	status := fs.String("status", "", "only comments with this status: pending, approved, spam or trash")
-	postID := fs.Int64("post", 0, "only comments on the post with this ID")
-	if err := parse(fs, args, 0); err != nil {
+	status := fs.String("status", "", "only comments with this status: `"+choices(blog.CommentStatuses...)+"`")
+	postID := fs.Int64("post", 0, "only comments on the post with this `ID`")
+	if err := parse(env, fs, args, 0); err != nil {
 		return err
 	}
 	f := blog.CommentFilter{PostID: *postID, NewestFirst: true}
@@ -141,9 +142,9 @@ func oneLine(s string, n int) string {
 // statuses first. done says what was done, given "comment 3" or "comments 3, 4" and "it" or "them".
 func commentAction(verb string, status blog.CommentStatus, from []blog.CommentStatus, done func(noun, it string) string) func(context.Context, Env, []string) error {
 	return func(ctx context.Context, env Env, args []string) (err error) {
-		fs := flagSet(env, "comment "+verb, "comment "+verb+" ID…")
+		fs := flagSet(env, "comment "+verb, usage{lead: "ID…"})
 		db := databaseFlags(fs, env)
-		words, err := parseInterspersed(fs, args)
+		words, err := parseInterspersed(env, fs, args)
 		if err != nil {
 			return err
 		}
@@ -178,14 +179,11 @@ func commentAction(verb string, status blog.CommentStatus, from []blog.CommentSt
 }
 
 // parseInterspersed parses flags given before, between or after the arguments, and returns the arguments.
-func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
+func parseInterspersed(env Env, fs *flag.FlagSet, args []string) ([]string, error) {
 	var words []string
 	for {
-		if err := fs.Parse(args); err != nil {
-			if errors.Is(err, flag.ErrHelp) {
-				return nil, err
-			}
-			return nil, errUsage
+		if err := parseFlags(env, fs, args); err != nil {
+			return nil, err
 		}
 		if fs.NArg() == 0 {
 			return words, nil

@@ -350,11 +350,11 @@ func TestCommentHelp(t *testing.T) {
 		t.Errorf("help does not list the comment command:\n%s", r.stdout)
 	}
 	r = run(t, "", nil, "comment", "approve", "-h")
-	if r.code != 0 || !strings.Contains(r.stderr, "Usage: salon comment approve ID…") || !strings.Contains(r.stderr, "-data") {
+	if r.code != 0 || !strings.Contains(r.stdout, "Usage: salon comment approve ID…") || !strings.Contains(r.stdout, "-data") {
 		t.Errorf("comment approve -h = %+v", r)
 	}
 	r = run(t, "", nil, "comment", "list", "--help")
-	if r.code != 0 || !strings.Contains(r.stderr, "--status pending|approved|spam|trash") {
+	if r.code != 0 || !strings.Contains(r.stdout, "--status pending|approved|spam|trash") {
 		t.Errorf("comment list --help = %+v", r)
 	}
 }

@@ -12,11 +12,11 @@ import (
 // copySite moves a whole site between databases: from SQLite to PostgreSQL when a site outgrows one machine, or
 // back. The target is migrated first; the source is only read.
 func copySite(ctx context.Context, env Env, args []string) (err error) {
-	fs := flagSet(env, "copy", "copy --from DB --to DB [--replace]")
-	from := fs.String("from", "", "the database to copy from: a SQLite file or a postgres:// URL")
-	to := fs.String("to", "", "the database to copy into: a SQLite file or a postgres:// URL")
+	fs := flagSet(env, "copy", usage{required: []string{"from", "to"}})
+	from := fs.String("from", "", "the database to copy from (`DB`): a SQLite file or a postgres:// URL")
+	to := fs.String("to", "", "the database to copy into (`DB`): a SQLite file or a postgres:// URL")
 	replace := fs.Bool("replace", false, "delete what the target holds first (without it, a non-empty target is refused)")
-	if err := parse(fs, args, 0); err != nil {
+	if err := parse(env, fs, args, 0); err != nil {
 		return err
 	}
 	if *from == "" || *to == "" {

@@ -7,9 +7,9 @@ import (
 )
 
 func migrate(ctx context.Context, env Env, args []string) (err error) {
-	fs := flagSet(env, "migrate", "migrate [--data DIR] [--db URL]")
+	fs := flagSet(env, "migrate", usage{})
 	db := databaseFlags(fs, env)
-	if err := parse(fs, args, 0); err != nil {
+	if err := parse(env, fs, args, 0); err != nil {
 		return err
 	}
 	st, err := db.connect(ctx)

@@ -27,14 +27,14 @@ type mailFlags struct {
 
 func defineMailFlags(fs *flag.FlagSet, env Env) mailFlags {
 	return mailFlags{
-		host:      envString(fs, env, "smtp-host", "SALON_SMTP_HOST", "", "SMTP server for notifications (empty: email is off)"),
-		port:      envString(fs, env, "smtp-port", "SALON_SMTP_PORT", "", "SMTP port (default 25 for none, 587 for starttls, 465 for tls)"),
-		username:  envString(fs, env, "smtp-username", "SALON_SMTP_USERNAME", "", "SMTP user name (empty: no authentication)"),
-		password:  envString(fs, env, "smtp-password", "SALON_SMTP_PASSWORD", "", "SMTP password (prefer the variable to the flag)"),
-		tls:       envString(fs, env, "smtp-tls", "SALON_SMTP_TLS", mail.TLSStartTLS, "SMTP encryption: none, starttls or tls"),
-		from:      envString(fs, env, "mail-from", "SALON_MAIL_FROM", "", "the address notifications come from, such as \"My Blog <blog@example.com>\""),
-		retryWait: envString(fs, env, "job-retry-wait", "SALON_JOB_RETRY_WAIT", "30s", "wait before retrying a failed job (email); it doubles each attempt, up to an hour"),
-		attempts:  envString(fs, env, "job-attempts", "SALON_JOB_ATTEMPTS", "10", "attempts before a failed job is given up and listed in the admin area"),
+		host:      envString(fs, env, "smtp-host", "SALON_SMTP_HOST", "", "SMTP server `HOST` for notifications (empty: email is off)"),
+		port:      envString(fs, env, "smtp-port", "SALON_SMTP_PORT", "", "SMTP `PORT` (default 25 for none, 587 for starttls, 465 for tls)"),
+		username:  envString(fs, env, "smtp-username", "SALON_SMTP_USERNAME", "", "SMTP user `NAME` (empty: no authentication)"),
+		password:  envString(fs, env, "smtp-password", "SALON_SMTP_PASSWORD", "", "SMTP `PASSWORD` (prefer the variable to the flag)"),
+		tls:       envString(fs, env, "smtp-tls", "SALON_SMTP_TLS", mail.TLSStartTLS, "SMTP encryption: `"+choices(mail.TLSNone, mail.TLSStartTLS, mail.TLSImplicit)+"`"),
+		from:      envString(fs, env, "mail-from", "SALON_MAIL_FROM", "", "the `ADDRESS` notifications come from, such as \"My Blog <blog@example.com>\""),
+		retryWait: envString(fs, env, "job-retry-wait", "SALON_JOB_RETRY_WAIT", "30s", "`DURATION` to wait before retrying a failed job (email); it doubles each attempt, up to an hour"),
+		attempts:  envString(fs, env, "job-attempts", "SALON_JOB_ATTEMPTS", "10", "`N` attempts before a failed job is given up and listed in the admin area"),
 	}
 }
 

@@ -16,14 +16,6 @@ import (
 	"github.com/salon-blog/salon/internal/store"
 )
 
-func postCmd(ctx context.Context, env Env, args []string) error {
-	return subcommand(env, "post", args, map[string]func(context.Context, Env, []string) error{
-		"add":  postAdd,
-		"edit": postEdit,
-		"list": postList,
-	})(ctx)
-}
-
 // postFlags are the flags post add and post edit share.
 type postFlags struct {
 	title, file, status, date, tags, author, slug, excerpt, typ, comments *string
@@ -31,23 +23,39 @@ type postFlags struct {
 	sticky                                                                *bool
 }
 
-func definePostFlags(fs *flag.FlagSet) postFlags {
+// definePostFlags defines the flags post add and post edit share. Add gives a flag that is not given its default;
+// edit leaves the field as it is, so with editing set the help names no default and says what a flag replaces.
+func definePostFlags(fs *flag.FlagSet, editing bool) postFlags {
+	// addOnly is the default of a flag for add, and nothing for edit.
+	addOnly := func(def string) string {
+		if editing {
+			return ""
+		}
+		return def
+	}
+	// either is the end of a flag's description: for add or for edit.
+	either := func(add, edit string) string {
+		if editing {
+			return edit
+		}
+		return add
+	}
 	f := postFlags{
-		title:    fs.String("title", "", "the title"),
-		file:     fs.String("file", "", "Markdown file with the body (- for standard input)"),
-		status:   fs.String("status", "publish", "publish, draft, future, pending or private"),
-		date:     fs.String("date", "", "publish date in RFC 3339, such as 2024-05-17T09:30:00+02:00 (default: now)"),
-		tags:     fs.String("tags", "", "comma-separated tags"),
-		author:   fs.String("author", "", "author's email (default: the first administrator)"),
-		slug:     fs.String("slug", "", "URL slug (default: made from the title)"),
-		excerpt:  fs.String("excerpt", "", "a short plain-text summary for feeds and search engines"),
-		typ:      fs.String("type", "post", "post, or page for a stand-alone page such as About"),
-		comments: fs.String("comments", "open", "open or closed"),
-		sticky:   fs.Bool("sticky", false, "keep the post at the top of the home page"),
+		title:    fs.String("title", "", "the post's `TITLE`"),
+		file:     fs.String("file", "", "Markdown `FILE` with the body (- for standard input)"),
+		status:   fs.String("status", addOnly("publish"), "the status: `"+choices(blog.Statuses...)+"` (future needs a --date to come)"),
+		date:     fs.String("date", "", "publish date, an `RFC3339` time such as 2024-05-17T09:30:00+02:00"+either(" (default: now)", "")),
+		tags:     fs.String("tags", "", "comma-separated `TAGS`"+either("", ", which replace the post's tags")),
+		author:   fs.String("author", "", "the author's `EMAIL`"+either(" (default: the first administrator)", "")),
+		slug:     fs.String("slug", "", "URL `SLUG`"+either(" (default: made from the title)", "; the old URL redirects to the new one")),
+		excerpt:  fs.String("excerpt", "", "`TEXT` of a short summary for feeds and search engines, in plain text"),
+		typ:      fs.String("type", addOnly("post"), "`"+choices(blog.TypePost, blog.TypePage)+"`: a page stands alone, such as About"),
+		comments: fs.String("comments", addOnly("open"), "whether readers may comment: `open|closed`"),
+		sticky:   fs.Bool("sticky", false, "keep the post at the top of the home page"+either("", " (--sticky=false to stop)")),
 	}
 	var cats []string
 	f.categories = &cats
-	fs.Func("category", "category, with / between levels (Politics/Elections); repeat for several", func(s string) error {
+	fs.Func("category", "`CATEGORY`, with / between levels (Politics/Elections); repeat for several"+either("", ", which replace the post's categories"), func(s string) error {
 		cats = append(cats, s)
 		return nil
 	})
@@ -146,10 +154,10 @@ func newWriter(st *store.Store) *post.Writer {
 }
 
 func postAdd(ctx context.Context, env Env, args []string) (err error) {
-	fs := flagSet(env, "post add", "post add --title T --file BODY.md [--status publish|draft|future] [--date RFC3339] [--category C] [--tags a,b] [--author EMAIL] [--slug S]")
+	fs := flagSet(env, "post add", usage{required: []string{"title", "file"}})
 	db := databaseFlags(fs, env)
-	pf := definePostFlags(fs)
-	if err := parse(fs, args, 0); err != nil {
+	pf := definePostFlags(fs, false)
+	if err := parse(env, fs, args, 0); err != nil {
 		return err
 	}
 	if *pf.file == "" {
@@ -181,12 +189,17 @@ func printPath(ctx context.Context, env Env, st *store.Store, p *blog.Post) erro
 }
 
 func postEdit(ctx context.Context, env Env, args []string) (err error) {
-	fs := flagSet(env, "post edit", "post edit ID [flags of post add: only those given change]")
+	fs := flagSet(env, "post edit", usage{lead: "ID", about: "Changes the fields whose flags are given; the others stay as they are."})
 	db := databaseFlags(fs, env)
-	pf := definePostFlags(fs)
+	pf := definePostFlags(fs, true)
 	id, err := leadingID(env, fs, args, "post", `salon post edit 12 --title "New title"`)
 	if err != nil {
 		return err
+	}
+	// An edit that changes nothing would still mark the post modified (feeds and caches show it as updated), and a
+	// command line without a flag is more likely a mistake than a wish to touch the post.
+	if !postFlagGiven(fs) {
+		return blog.Errorf(blog.EINVALID, "nothing to change: give at least one flag (see salon post edit -h)")
 	}
 	st, err := db.open(ctx)
 	if err != nil {
@@ -212,6 +225,13 @@ func postEdit(ctx context.Context, env Env, args []string) (err error) {
 	return printPath(ctx, env, st, &p)
 }
 
+// postFlagGiven reports whether a flag other than the database's was given, that is a field to change.
+func postFlagGiven(fs *flag.FlagSet) bool {
+	given := false
+	fs.Visit(func(fl *flag.Flag) { given = given || !isDatabaseFlag(fl.Name) })
+	return given
+}
+
 // postJSON is the stable shape of `salon post list --json`.
 type postJSON struct {
 	ID         int64     `json:"id"`
@@ -230,12 +250,12 @@ type postJSON struct {
 }
 
 func postList(ctx context.Context, env Env, args []string) (err error) {
-	fs := flagSet(env, "post list", "post list [--status S] [--type post|page] [--json]")
+	fs := flagSet(env, "post list", usage{})
 	db := databaseFlags(fs, env)
 	asJSON := fs.Bool("json", false, "print one JSON array")
-	status := fs.String("status", "", "only posts with this status")
-	typ := fs.String("type", "", "only posts or only pages")
-	if err := parse(fs, args, 0); err != nil {
+	status := fs.String("status", "", "only posts with this status: `"+choices(blog.Statuses...)+"`")
+	typ := fs.String("type", "", "only posts or only pages: `"+choices(blog.TypePost, blog.TypePage)+"`")
+	if err := parse(env, fs, args, 0); err != nil {
 		return err
 	}
 	var f blog.PostFilter

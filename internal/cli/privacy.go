@@ -16,18 +16,11 @@ import (
 // (internal/privacy, internal/web/privacy_request.go): the same export document and the same store methods,
 // PersonalData and ErasePersonalData.
 
-func privacyCmd(ctx context.Context, env Env, args []string) error {
-	return subcommand(env, "privacy", args, map[string]func(context.Context, Env, []string) error{
-		"export": privacyExport,
-		"erase":  privacyErase,
-	})(ctx)
-}
-
 func privacyExport(ctx context.Context, env Env, args []string) (err error) {
-	fs := flagSet(env, "privacy export", "privacy export --email E > FILE.json")
+	fs := flagSet(env, "privacy export", usage{required: []string{"email"}, trail: "> FILE.json"})
 	db := databaseFlags(fs, env)
-	email := fs.String("email", "", "the commenter's email address")
-	if err := parse(fs, args, 0); err != nil {
+	email := fs.String("email", "", "the commenter's `EMAIL` address")
+	if err := parse(env, fs, args, 0); err != nil {
 		return err
 	}
 	if blog.ValidateEmail(blog.NormalizeEmail(*email)) != nil {
@@ -54,18 +47,20 @@ func privacyExport(ctx context.Context, env Env, args []string) (err error) {
 	return nil
 }
 
+// privacyEraseAbout is privacy erase's help: what erasure keeps and what it removes.
+const privacyEraseAbout = "Erases an email address from the site, at once and for good. Its comments stay, anonymised: the name becomes\n" +
+	"\"" + store.AnonymousName + "\", and the email, website, IP address and user agent are erased; the text and the thread stay.\n" +
+	"With --delete-comments the comments are deleted instead (replies to them stay, as top-level comments).\n" +
+	"Subscriptions to discussions and pending notification emails of the address are deleted either way.\n" +
+	"A user account with the address is not touched: manage writers with `salon user`.\n" +
+	"Run `salon privacy export --email E` first if the person asked for a copy."
+
 func privacyErase(ctx context.Context, env Env, args []string) (err error) {
-	fs := flagSet(env, "privacy erase", "privacy erase --email E [--delete-comments]\n\n"+
-		"Erases an email address from the site, at once and for good. Its comments stay, anonymised: the name becomes\n"+
-		"\""+store.AnonymousName+"\", and the email, website, IP address and user agent are erased; the text and the thread stay.\n"+
-		"With --delete-comments the comments are deleted instead (replies to them stay, as top-level comments).\n"+
-		"Subscriptions to discussions and pending notification emails of the address are deleted either way.\n"+
-		"A user account with the address is not touched: manage writers with `salon user`.\n"+
-		"Run `salon privacy export --email E` first if the person asked for a copy.")
+	fs := flagSet(env, "privacy erase", usage{required: []string{"email"}, about: privacyEraseAbout})
 	db := databaseFlags(fs, env)
-	email := fs.String("email", "", "the commenter's email address")
+	email := fs.String("email", "", "the commenter's `EMAIL` address")
 	deleteComments := fs.Bool("delete-comments", false, "delete the comments instead of anonymising them (their text goes too)")
-	if err := parse(fs, args, 0); err != nil {
+	if err := parse(env, fs, args, 0); err != nil {
 		return err
 	}
 	if blog.ValidateEmail(blog.NormalizeEmail(*email)) != nil {

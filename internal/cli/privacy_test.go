@@ -57,7 +57,7 @@ func TestPrivacyExportAndErase(t *testing.T) {
 	if r := run(t, "", nil, "comment", "list", data); strings.Contains(r.stdout, "Bob here") {
 		t.Errorf("the deleted comment is still listed:\n%s", r.stdout)
 	}
-	if r := run(t, "", nil, "privacy", "erase", "-h"); !strings.Contains(r.stderr, "anonymised") || !strings.Contains(r.stderr, "--delete-comments") {
-		t.Errorf("privacy erase -h does not explain itself:\n%s", r.stderr)
+	if r := run(t, "", nil, "privacy", "erase", "-h"); !strings.Contains(r.stdout, "anonymised") || !strings.Contains(r.stdout, "--delete-comments") {
+		t.Errorf("privacy erase -h does not explain itself:\n%s", r.stdout)
 	}
 }

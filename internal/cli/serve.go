@@ -21,15 +21,15 @@ import (
 const shutdownGrace = 20 * time.Second
 
 func serve(ctx context.Context, env Env, args []string) (err error) {
-	fs := flagSet(env, "serve", "serve [--addr HOST:PORT] [--data DIR] [--db URL] [--trusted-proxies CIDR,…] [--page-cache on|off|SIZE]")
-	addr := envString(fs, env, "addr", "SALON_ADDR", "127.0.0.1:8080", "address to listen on")
+	fs := flagSet(env, "serve", usage{})
+	addr := envString(fs, env, "addr", "SALON_ADDR", "127.0.0.1:8080", "address to listen on, `HOST:PORT`")
 	db := databaseFlags(fs, env)
-	proxies := envString(fs, env, "trusted-proxies", "SALON_TRUSTED_PROXIES", "", "comma-separated CIDRs of reverse proxies whose X-Forwarded-For and X-Forwarded-Proto are believed")
-	logFormat := envString(fs, env, "log-format", "SALON_LOG_FORMAT", "text", "log format: text or json")
-	logLevel := envString(fs, env, "log-level", "SALON_LOG_LEVEL", "info", "log level: debug, info, warn or error")
+	proxies := envString(fs, env, "trusted-proxies", "SALON_TRUSTED_PROXIES", "", "comma-separated networks (`CIDR,…`) of reverse proxies whose X-Forwarded-For and X-Forwarded-Proto are believed")
+	logFormat := envString(fs, env, "log-format", "SALON_LOG_FORMAT", "text", "log format: `text|json`")
+	logLevel := envString(fs, env, "log-level", "SALON_LOG_LEVEL", "info", "log level: `debug|info|warn|error`")
 	mailFlags := defineMailFlags(fs, env)
-	pageCache := envString(fs, env, "page-cache", "SALON_PAGE_CACHE", "on", "rendered pages kept for anonymous readers: on (64MB), off, or a size in MB such as 256MB")
-	if err := parse(fs, args, 0); err != nil {
+	pageCache := envString(fs, env, "page-cache", "SALON_PAGE_CACHE", "on", "rendered pages kept for anonymous readers: `on|off|SIZE` (on is 64MB; a size in MB such as 256MB)")
+	if err := parse(env, fs, args, 0); err != nil {
 		return err
 	}
 	cache, err := parsePageCache(*pageCache)
@@ -163,7 +163,8 @@ func announceSetup(ctx context.Context, env Env, st *store.Store, addr string) e
 	if err != nil || users > 0 {
 		return err
 	}
-	base, err := siteAddress(ctx, st, "", addr)
+	// Without a url setting, the address this process listens on is the right one: nothing to warn about.
+	base, _, err := siteAddress(ctx, st, "", addr)
 	if err != nil {
 		return err
 	}

@@ -8,14 +8,16 @@ import (
 	"github.com/salon-blog/salon/internal/blog"
 )
 
+// settingsCommands are the subcommands of salon settings, which without one shows every setting.
+func settingsCommands() []command {
+	return []command{{name: "set", summary: "change one setting: settings set KEY VALUE", run: settingsSet}}
+}
+
 func settings(ctx context.Context, env Env, args []string) (err error) {
-	if len(args) > 0 && args[0] == "set" {
-		return settingsSet(ctx, env, args[1:])
-	}
-	fs := flagSet(env, "settings", "settings [--json] | settings set KEY VALUE")
+	fs := flagSet(env, "settings", usage{about: "Shows every setting, with what it means.", commands: settingsCommands()})
 	db := databaseFlags(fs, env)
 	asJSON := fs.Bool("json", false, "print one JSON object")
-	if err := parse(fs, args, 0); err != nil {
+	if err := parse(env, fs, args, 0); err != nil {
 		return err
 	}
 	st, err := db.open(ctx)
@@ -43,9 +45,9 @@ func settings(ctx context.Context, env Env, args []string) (err error) {
 }
 
 func settingsSet(ctx context.Context, env Env, args []string) (err error) {
-	fs := flagSet(env, "settings set", "settings set [--data DIR] [--db URL] KEY VALUE")
+	fs := flagSet(env, "settings set", usage{trail: "KEY VALUE", about: "Run `salon settings` for the keys and what they mean."})
 	db := databaseFlags(fs, env)
-	if err := parse(fs, args, 2); err != nil {
+	if err := parse(env, fs, args, 2); err != nil {
 		return err
 	}
 	if fs.NArg() != 2 {

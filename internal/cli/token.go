@@ -10,22 +10,14 @@ import (
 	"github.com/salon-blog/salon/internal/blog"
 )
 
-func tokenCmd(ctx context.Context, env Env, args []string) error {
-	return subcommand(env, "token", args, map[string]func(context.Context, Env, []string) error{
-		"create": tokenCreate,
-		"list":   tokenList,
-		"revoke": tokenRevoke,
-	})(ctx)
-}
-
 // tokenCreate prints the new token alone on standard output, so that a script can capture it, and says on
 // standard error that it will not be shown again.
 func tokenCreate(ctx context.Context, env Env, args []string) (err error) {
-	fs := flagSet(env, "token create", "token create --user EMAIL --name NAME")
+	fs := flagSet(env, "token create", usage{required: []string{"user", "name"}})
 	db := databaseFlags(fs, env)
-	email := fs.String("user", "", "the email of the user the token acts as, with their role")
-	name := fs.String("name", "", "what the token is for, such as \"deploy script\"")
-	if err := parse(fs, args, 0); err != nil {
+	email := fs.String("user", "", "the `EMAIL` of the user the token acts as, with their role")
+	name := fs.String("name", "", "the token's `NAME`: what it is for, such as \"deploy script\"")
+	if err := parse(env, fs, args, 0); err != nil {
 		return err
 	}
 	if *email == "" {
@@ -61,11 +53,11 @@ type tokenJSON struct {
 }
 
 func tokenList(ctx context.Context, env Env, args []string) (err error) {
-	fs := flagSet(env, "token list", "token list [--user EMAIL] [--json]")
+	fs := flagSet(env, "token list", usage{})
 	db := databaseFlags(fs, env)
-	email := fs.String("user", "", "only this user's tokens")
+	email := fs.String("user", "", "only the tokens of the user with this `EMAIL`")
 	asJSON := fs.Bool("json", false, "print one JSON array")
-	if err := parse(fs, args, 0); err != nil {
+	if err := parse(env, fs, args, 0); err != nil {
 		return err
 	}
 	st, err := db.open(ctx)
@@ -115,7 +107,7 @@ func tokenList(ctx context.Context, env Env, args []string) (err error) {
 }
 
 func tokenRevoke(ctx context.Context, env Env, args []string) (err error) {
-	fs := flagSet(env, "token revoke", "token revoke ID")
+	fs := flagSet(env, "token revoke", usage{lead: "ID"})
 	db := databaseFlags(fs, env)
 	id, err := leadingID(env, fs, args, "token", "salon token revoke 3")
 	if err != nil {

@@ -15,14 +15,9 @@ import (
 	"github.com/salon-blog/salon/internal/transfer"
 )
 
-// importCmd brings a WordPress or Disqus export in.
-func importCmd(ctx context.Context, env Env, args []string) error {
-	return subcommand(env, "import", args, map[string]func(context.Context, Env, []string) error{
-		"wordpress": func(ctx context.Context, env Env, args []string) error {
-			return importFile(ctx, env, args, "wordpress")
-		},
-		"disqus": func(ctx context.Context, env Env, args []string) error { return importFile(ctx, env, args, "disqus") },
-	})(ctx)
+// importFrom makes the subcommand that brings in an export of kind: wordpress or disqus.
+func importFrom(kind string) func(context.Context, Env, []string) error {
+	return func(ctx context.Context, env Env, args []string) error { return importFile(ctx, env, args, kind) }
 }
 
 // transfers is a store's imports and exports.
@@ -31,7 +26,7 @@ func transfers(st *store.Store) transfer.Site[*store.ImportTx] {
 }
 
 func importFile(ctx context.Context, env Env, args []string, kind string) (err error) {
-	fs := flagSet(env, "import "+kind, "import "+kind+" [--data DIR] [--db URL] [--quiet] FILE.xml")
+	fs := flagSet(env, "import "+kind, usage{trail: "FILE.xml"})
 	db := databaseFlags(fs, env)
 	quiet := fs.Bool("quiet", false, "print no progress bar, only the summary")
 	file, err := fileArgument(env, fs, args, "the export file")
@@ -72,9 +67,9 @@ func importFile(ctx context.Context, env Env, args []string, kind string) (err e
 // fileArgument reads a command line with one file name, before or after the flags.
 func fileArgument(env Env, fs *flag.FlagSet, args []string, what string) (string, error) {
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
-		return args[0], parse(fs, args[1:], 0)
+		return args[0], parse(env, fs, args[1:], 0)
 	}
-	if err := parse(fs, args, 1); err != nil {
+	if err := parse(env, fs, args, 1); err != nil {
 		return "", err
 	}
 	if fs.NArg() == 0 {
@@ -108,18 +103,15 @@ func printReport(w io.Writer, rep *transfer.Report) {
 	}
 }
 
-// exportCmd writes the site out in another platform's format.
-func exportCmd(ctx context.Context, env Env, args []string) error {
-	return subcommand(env, "export", args, map[string]func(context.Context, Env, []string) error{
-		"wordpress": exportWordPress,
-	})(ctx)
-}
-
 func exportWordPress(ctx context.Context, env Env, args []string) (err error) {
-	fs := flagSet(env, "export wordpress", "export wordpress [--data DIR] [--db URL] [--site URL] > FILE.xml")
+	fs := flagSet(env, "export wordpress", usage{trail: "> FILE.xml"})
 	db := databaseFlags(fs, env)
-	site := fs.String("site", "", "the site's address for the links in the file (default: the url setting)")
-	if err := parse(fs, args, 0); err != nil {
+	site := fs.String("site", "", "the site's address for the links in the file, an http or https `URL` (default: the url setting, else "+exportAddress+")")
+	if err := parse(env, fs, args, 0); err != nil {
+		return err
+	}
+	siteURL, err := siteURLFlag("--site", *site)
+	if err != nil {
 		return err
 	}
 	st, err := db.open(ctx)
@@ -127,12 +119,16 @@ func exportWordPress(ctx context.Context, env Env, args []string) (err error) {
 		return err
 	}
 	defer func() { err = errors.Join(err, st.Close()) }()
-	addr, err := siteAddress(ctx, st, *site, "http://localhost:8080")
+	addr, err := linkAddress(ctx, env, st, "--site", siteURL, exportAddress)
 	if err != nil {
 		return err
 	}
 	return transfers(st).ExportWordPress(ctx, env.Stdout, addr)
 }
+
+// exportAddress is the site address an export assumes when neither --site nor the url setting gives one. It differs
+// from serveAddress only because exports were always written with it; it is kept so that their links do not change.
+const exportAddress = "http://localhost:8080"
 
 // progressBar draws an import's progress on a terminal, on one line that it rewrites.
 type progressBar struct {

@@ -6,8 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"maps"
-	"slices"
 	"strings"
 	"time"
 
@@ -18,39 +16,14 @@ import (
 	"github.com/salon-blog/salon/internal/web"
 )
 
-func user(ctx context.Context, env Env, args []string) error {
-	return subcommand(env, "user", args, map[string]func(context.Context, Env, []string) error{
-		"add":        userAdd,
-		"list":       userList,
-		"reset-link": userResetLink,
-	})(ctx)
-}
-
-// subcommand dispatches "salon NOUN VERB …" to the verb's function.
-func subcommand(env Env, noun string, args []string, verbs map[string]func(context.Context, Env, []string) error) func(context.Context) error {
-	return func(ctx context.Context) error {
-		names := slices.Sorted(maps.Keys(verbs))
-		if len(args) == 0 {
-			fmt.Fprintf(env.Stderr, "Usage: salon %s %s\n", noun, strings.Join(names, "|"))
-			return errUsage
-		}
-		run, ok := verbs[args[0]]
-		if !ok {
-			fmt.Fprintf(env.Stderr, "salon %s: %q is not a subcommand; use %s\n", noun, args[0], strings.Join(names, " or "))
-			return errUsage
-		}
-		return run(ctx, env, args[1:])
-	}
-}
-
 func userAdd(ctx context.Context, env Env, args []string) (err error) {
-	fs := flagSet(env, "user add", "user add --email E --name N --role admin|editor|author|contributor --password-stdin")
+	fs := flagSet(env, "user add", usage{required: []string{"email", "name", "role", "password-stdin"}})
 	db := databaseFlags(fs, env)
-	email := fs.String("email", "", "the user's email address, used to sign in")
-	name := fs.String("name", "", "the name shown on their posts")
-	role := fs.String("role", "", "admin, editor, author or contributor")
+	email := fs.String("email", "", "the user's `EMAIL` address, used to sign in")
+	name := fs.String("name", "", "the `NAME` shown on their posts")
+	role := fs.String("role", "", "the user's role: `admin|editor|author|contributor`")
 	passwordStdin := fs.Bool("password-stdin", false, "read the password from the first line of standard input")
-	if err := parse(fs, args, 0); err != nil {
+	if err := parse(env, fs, args, 0); err != nil {
 		return err
 	}
 	u := blog.User{Email: blog.NormalizeEmail(*email), Name: strings.TrimSpace(*name), Role: blog.Role(*role)}
@@ -104,10 +77,10 @@ type userJSON struct {
 }
 
 func userList(ctx context.Context, env Env, args []string) (err error) {
-	fs := flagSet(env, "user list", "user list [--json]")
+	fs := flagSet(env, "user list", usage{})
 	db := databaseFlags(fs, env)
 	asJSON := fs.Bool("json", false, "print one JSON array")
-	if err := parse(fs, args, 0); err != nil {
+	if err := parse(env, fs, args, 0); err != nil {
 		return err
 	}
 	st, err := db.open(ctx)
@@ -143,15 +116,19 @@ func writeJSON(env Env, v any) error {
 // userResetLink prints a one-time link with which a user sets a new password: the way back in for someone locked
 // out while the site cannot send email, and for an administrator helping them.
 func userResetLink(ctx context.Context, env Env, args []string) (err error) {
-	fs := flagSet(env, "user reset-link", "user reset-link [--base URL] EMAIL")
+	fs := flagSet(env, "user reset-link", usage{trail: "EMAIL"})
 	db := databaseFlags(fs, env)
-	base := fs.String("base", "", "the site's address for the link (default: the url setting, else http://127.0.0.1:8080)")
-	if err := parse(fs, args, 1); err != nil {
+	base := fs.String("base", "", "the site's address for the link, an http or https `URL` (default: the url setting, else "+serveAddress+")")
+	if err := parse(env, fs, args, 1); err != nil {
 		return err
 	}
 	if fs.NArg() != 1 {
 		fmt.Fprintln(env.Stderr, "salon user reset-link: give the user's email, as in: salon user reset-link ann@example.com")
 		return errUsage
+	}
+	baseURL, err := siteURLFlag("--base", *base)
+	if err != nil {
+		return err
 	}
 	st, err := db.open(ctx)
 	if err != nil {
@@ -162,7 +139,7 @@ func userResetLink(ctx context.Context, env Env, args []string) (err error) {
 	if err != nil {
 		return err
 	}
-	site, err := siteAddress(ctx, st, *base, "http://127.0.0.1:8080")
+	site, err := linkAddress(ctx, env, st, "--base", baseURL, serveAddress)
 	if err != nil {
 		return err
 	}
@@ -174,18 +151,53 @@ func userResetLink(ctx context.Context, env Env, args []string) (err error) {
 	return nil
 }
 
-// siteAddress is where links printed by the CLI point: the flag, else the url setting, else the fallback (where
-// `salon serve` listens).
-func siteAddress(ctx context.Context, st *store.Store, flagValue, fallback string) (string, error) {
-	if flagValue != "" {
-		return strings.TrimRight(flagValue, "/"), nil
+// serveAddress is where `salon serve` listens by default, and so where links point when nothing else says.
+const serveAddress = "http://127.0.0.1:8080"
+
+// siteURLFlag reads a --base or --site flag as the url setting reads its value, so that the flag accepts what
+// the setting does: an absolute http or https address (scheme and host), returned without a trailing slash. Links
+// made from anything else do not work. An empty value stays empty: the flag was not given.
+func siteURLFlag(flagName, value string) (string, error) {
+	if value == "" {
+		return "", nil
 	}
-	settings, err := st.Settings(ctx)
+	setting, err := blog.LookupSetting("url")
+	if err != nil {
+		return "", fmt.Errorf("check %s: %w", flagName, err)
+	}
+	var parsed blog.Settings
+	if err := setting.Set(&parsed, value); err != nil {
+		return "", blog.Errorf(blog.EINVALID, "%s %q is not a site address: give an absolute http or https URL such as https://example.com", flagName, value)
+	}
+	return parsed.URL, nil
+}
+
+// linkAddress is siteAddress for a command that prints or writes links: when neither the flag nor the url setting
+// gives the site's address, it says on standard error which address it assumed and how to give the real one, since
+// links to the wrong address fail only later, in a reader's hands.
+func linkAddress(ctx context.Context, env Env, st *store.Store, flagName, flagValue, fallback string) (string, error) {
+	addr, assumed, err := siteAddress(ctx, st, flagValue, fallback)
 	if err != nil {
 		return "", err
 	}
-	if settings.URL != "" {
-		return settings.URL, nil
+	if assumed {
+		fmt.Fprintf(env.Stderr, "salon: warning: the site's url setting is empty, so links use %s; give %s URL, or set it with: salon settings set url https://…\n", addr, flagName)
 	}
-	return fallback, nil
+	return addr, nil
+}
+
+// siteAddress is where links made by the CLI point: the flag (as siteURLFlag returns it), else the url setting,
+// else the fallback, in which case assumed is true.
+func siteAddress(ctx context.Context, st *store.Store, flagValue, fallback string) (addr string, assumed bool, err error) {
+	if flagValue != "" {
+		return flagValue, false, nil
+	}
+	settings, err := st.Settings(ctx)
+	if err != nil {
+		return "", false, err
+	}
+	if settings.URL != "" {
+		return settings.URL, false, nil
+	}
+	return fallback, true, nil
 }
