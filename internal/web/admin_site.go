@@ -734,6 +734,14 @@ var settingInputs = map[string]settingInput{
 	"gravatar":                    {"Discussion", "Show Gravatar images", "checkbox", "Sends a hash of each commenter's email to Gravatar; off shows local avatars."},
 	"comment_edit_minutes":        {"Discussion", "Minutes a commenter may edit or delete their comment", "number", "0 to 1440."},
 	"trash_days":                  {"Discussion", "Days before trashed and spam comments are deleted", "number", "1 to 3650."},
+	"comment_min_seconds":         {"Discussion", "Seconds a reader must spend on the form before sending it", "number", "Faster is taken for a robot and refused with a request to wait. 0: never refuse; at most 3600."},
+	"comment_ip_days":             {"Discussion", "Days commenters' IP addresses are kept", "number", "Then they are erased, as the privacy page says. 1 to 3650."},
+}
+
+// settingError words a setting's refusal for the form, under the setting's own label: the store's message names
+// the key ("posts_per_page must be …"), which the form does not show.
+func settingError(key, msg string) string {
+	return asSentence(strings.TrimPrefix(msg, key+" "))
 }
 
 // siteSettings shows the settings form and saves it. Every value is checked before any is saved, by the same rules
@@ -755,7 +763,7 @@ func (s *Server) siteSettings(w http.ResponseWriter, r *http.Request, a *adminRe
 				if blog.ErrorCode(err) != blog.EINVALID {
 					return err
 				}
-				errs[k.Key] = blog.ErrorMessage(err)
+				errs[k.Key] = settingError(k.Key, blog.ErrorMessage(err))
 			}
 		}
 		if len(errs) == 0 {

@@ -715,10 +715,16 @@ func TestSettingsScreen(t *testing.T) {
 	if r.status != http.StatusUnprocessableEntity || len(find(r.doc, ".form-error")) == 0 {
 		t.Fatalf("save wrong settings = %d", r.status)
 	}
-	for key, msg := range map[string]string{"title": "1 to 200 characters", "posts_per_page": "from 1 to 100",
+	for key, msg := range map[string]string{"title": "1 to 200 characters", "posts_per_page": "Must be a whole number from 1 to 100.",
 		"timezone": "not a time zone", "date_format": "not one of the date formats"} {
-		if got := fieldError(r.doc, "setting-"+key); !strings.Contains(got, msg) {
-			t.Errorf("the message beside %s = %q; want %q", key, got, msg)
+		if got := fieldError(r.doc, "setting-"+key); !strings.Contains(got, msg) || strings.HasPrefix(strings.ToLower(got), key+" ") || got[:1] != strings.ToUpper(got[:1]) {
+			t.Errorf("the message beside %s = %q; want a sentence saying %q, without the setting's key", key, got, msg)
+		}
+	}
+	// Every setting has a label of its own, not its key.
+	for _, k := range blog.SettingKeys {
+		if label := texts(find(page.doc, "#setting-"+k.Key+" label")); len(label) == 0 || (strings.Contains(k.Key, "_") && strings.Contains(label[0], k.Key)) {
+			t.Errorf("setting %s is labelled %q", k.Key, label)
 		}
 	}
 	if got := fieldError(r.doc, "setting-tagline"); got != "" {
