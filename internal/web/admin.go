@@ -1,6 +1,9 @@
 package web
 
 import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
 	"fmt"
 	"html/template"
 	"net/http"
@@ -101,7 +104,7 @@ func (s *Server) adminBase(r *http.Request, a *adminRequest, title string) (admi
 		return adminPage{}, err
 	}
 	return adminPage{SiteTitle: a.settings.Title, Title: title, User: a.user, CSRF: s.csrfToken(a.sessionHash),
-		Pending: counts[blog.CommentPending], Notice: r.URL.Query().Get("done")}, nil
+		Pending: counts[blog.CommentPending], Notice: s.notice(r)}, nil
 }
 
 // ownPostsOnly is the post author an admin list is limited to: authors moderate comments on their own posts only.
@@ -384,7 +387,7 @@ func (s *Server) moderate(w http.ResponseWriter, r *http.Request, a *adminReques
 	default:
 		notice = "Nothing was changed: select the comments to act on first."
 	}
-	http.Redirect(w, r, withNotice(back, notice), http.StatusSeeOther)
+	http.Redirect(w, r, s.withNotice(back, notice), http.StatusSeeOther)
 	return nil
 }
 
@@ -393,15 +396,33 @@ func actionDone(action string) string {
 		"trash": "Moved to the trash", "restore": "Restored to pending"}[action]
 }
 
-func withNotice(path, notice string) string {
+// withNotice adds to path the notice its page shows after an action ("Settings saved."), signed: a page shows
+// only notices this site wrote, so that a link elsewhere cannot put words of its choosing in the admin's mouth.
+func (s *Server) withNotice(path, notice string) string {
 	u, err := url.Parse(path)
 	if err != nil {
 		return path
 	}
 	q := u.Query()
 	q.Set("done", notice)
+	q.Set("sig", s.noticeMAC(notice))
 	u.RawQuery = q.Encode()
 	return u.String()
+}
+
+// notice returns the signed notice of r's address, or "".
+func (s *Server) notice(r *http.Request) string {
+	q := r.URL.Query()
+	if notice := q.Get("done"); notice != "" && hmac.Equal([]byte(q.Get("sig")), []byte(s.noticeMAC(notice))) {
+		return notice
+	}
+	return ""
+}
+
+func (s *Server) noticeMAC(notice string) string {
+	m := hmac.New(sha256.New, s.signer.key)
+	m.Write([]byte("notice\x00" + notice))
+	return base64.RawURLEncoding.EncodeToString(m.Sum(nil)[:16])
 }
 
 // mayModerateComment enforces the roles on the server: editors and administrators moderate every comment, authors
@@ -475,7 +496,7 @@ func (s *Server) editAnyComment(w http.ResponseWriter, r *http.Request, a *admin
 					return err
 				}
 			}
-			http.Redirect(w, r, withNotice(v.Return, "Comment saved."), http.StatusSeeOther)
+			http.Redirect(w, r, s.withNotice(v.Return, "Comment saved."), http.StatusSeeOther)
 			return nil
 		}
 	}
@@ -547,6 +568,6 @@ func (s *Server) replyAsAuthor(w http.ResponseWriter, r *http.Request, a *adminR
 	if err != nil {
 		return err
 	}
-	http.Redirect(w, r, withNotice(back, "Reply posted."), http.StatusSeeOther)
+	http.Redirect(w, r, s.withNotice(back, "Reply posted."), http.StatusSeeOther)
 	return nil
 }

@@ -64,6 +64,6 @@ func (s *Server) retryJob(w http.ResponseWriter, r *http.Request, a *adminReques
 		return err
 	}
 	s.log.InfoContext(r.Context(), "job retried", "user", a.user.ID, "job", id)
-	http.Redirect(w, r, withNotice("/admin/jobs/", "Job "+strconv.FormatInt(id, 10)+" will run again now."), http.StatusSeeOther)
+	http.Redirect(w, r, s.withNotice("/admin/jobs/", "Job "+strconv.FormatInt(id, 10)+" will run again now."), http.StatusSeeOther)
 	return nil
 }

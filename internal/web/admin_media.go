@@ -260,7 +260,7 @@ func (s *Server) uploadMedia(w http.ResponseWriter, r *http.Request, a *adminReq
 	if r.URL.Query().Get("insert") == "1" {
 		back += "?insert=1"
 	}
-	http.Redirect(w, r, withNotice(back, "Uploaded "+it.FileName()+"."), http.StatusSeeOther)
+	http.Redirect(w, r, s.withNotice(back, "Uploaded "+it.FileName()+"."), http.StatusSeeOther)
 	return nil
 }
 
@@ -307,7 +307,7 @@ func (s *Server) editMedia(w http.ResponseWriter, r *http.Request, a *adminReque
 			if err := s.store.UpdateMedia(r.Context(), it.ID, it.Alt, it.Caption); err != nil {
 				return err
 			}
-			http.Redirect(w, r, withNotice(v.Return, "Saved "+it.FileName()+"."), http.StatusSeeOther)
+			http.Redirect(w, r, s.withNotice(v.Return, "Saved "+it.FileName()+"."), http.StatusSeeOther)
 			return nil
 		}
 	}
@@ -329,7 +329,7 @@ func (s *Server) deleteMedia(w http.ResponseWriter, r *http.Request, a *adminReq
 		s.log.ErrorContext(r.Context(), "remove deleted media files", "media", it.ID, "err", err)
 	}
 	s.log.InfoContext(r.Context(), "deleted media", "user", a.user.ID, "media", it.ID, "path", it.Path)
-	http.Redirect(w, r, withNotice(localPath(r.PostFormValue("return"), "/admin/media/"), "Deleted "+it.FileName()+"."), http.StatusSeeOther)
+	http.Redirect(w, r, s.withNotice(localPath(r.PostFormValue("return"), "/admin/media/"), "Deleted "+it.FileName()+"."), http.StatusSeeOther)
 	return nil
 }
 

@@ -447,7 +447,7 @@ func (s *Server) postBulk(w http.ResponseWriter, r *http.Request, a *adminReques
 		ids = append(ids, id)
 	}
 	if len(ids) == 0 {
-		http.Redirect(w, r, withNotice(back, "Select the posts to apply the action to."), http.StatusSeeOther)
+		http.Redirect(w, r, s.withNotice(back, "Select the posts to apply the action to."), http.StatusSeeOther)
 		return nil
 	}
 	wr := s.writer()
@@ -480,7 +480,7 @@ func (s *Server) postBulk(w http.ResponseWriter, r *http.Request, a *adminReques
 	if len(refused) > 0 {
 		notice += " Not changed: " + strings.Join(refused, " ")
 	}
-	http.Redirect(w, r, withNotice(back, notice), http.StatusSeeOther)
+	http.Redirect(w, r, s.withNotice(back, notice), http.StatusSeeOther)
 	return nil
 }
 
@@ -584,7 +584,7 @@ func (s *Server) newPost(w http.ResponseWriter, r *http.Request, a *adminRequest
 		return err
 	}
 	s.log.InfoContext(r.Context(), "post created", "user", a.user.ID, "post", p.ID, "status", p.Status)
-	http.Redirect(w, r, withNotice(editURL(p.ID), savedNotice(&p, a)), http.StatusSeeOther)
+	http.Redirect(w, r, s.withNotice(editURL(p.ID), savedNotice(&p, a)), http.StatusSeeOther)
 	return nil
 }
 
@@ -636,7 +636,7 @@ func (s *Server) editPost(w http.ResponseWriter, r *http.Request, a *adminReques
 		return err
 	}
 	s.log.InfoContext(r.Context(), "post saved", "user", a.user.ID, "post", p.ID, "status", saved.Status)
-	http.Redirect(w, r, withNotice(editURL(p.ID), savedNotice(&saved, a)), http.StatusSeeOther)
+	http.Redirect(w, r, s.withNotice(editURL(p.ID), savedNotice(&saved, a)), http.StatusSeeOther)
 	return nil
 }
 
@@ -1137,16 +1137,16 @@ func (s *Server) restoreRevision(w http.ResponseWriter, r *http.Request, a *admi
 	var fe post.FieldErrors
 	switch {
 	case blog.IsPostChanged(err):
-		http.Redirect(w, r, withNotice(revisionsURL(p.ID)+"?rev="+strconv.FormatInt(rev, 10),
+		http.Redirect(w, r, s.withNotice(revisionsURL(p.ID)+"?rev="+strconv.FormatInt(rev, 10),
 			"Nothing was restored: someone saved the post meanwhile. Compare again, then restore."), http.StatusSeeOther)
 		return nil
 	case errors.As(err, &fe):
-		http.Redirect(w, r, withNotice(revisionsURL(p.ID), fe.Error()), http.StatusSeeOther)
+		http.Redirect(w, r, s.withNotice(revisionsURL(p.ID), fe.Error()), http.StatusSeeOther)
 		return nil
 	case err != nil:
 		return err
 	}
 	s.log.InfoContext(r.Context(), "revision restored", "user", a.user.ID, "post", p.ID, "revision", rev)
-	http.Redirect(w, r, withNotice(editURL(p.ID), "Revision restored. The text it replaced is kept among the revisions."), http.StatusSeeOther)
+	http.Redirect(w, r, s.withNotice(editURL(p.ID), "Revision restored. The text it replaced is kept among the revisions."), http.StatusSeeOther)
 	return nil
 }

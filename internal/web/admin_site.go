@@ -322,7 +322,7 @@ func (s *Server) addTerm(w http.ResponseWriter, r *http.Request, a *adminRequest
 		return s.renderTermList(w, r, a, tax, form, status)
 	}
 	s.log.InfoContext(r.Context(), "term added", "user", a.user.ID, "taxonomy", tax, "term", t.ID)
-	http.Redirect(w, r, withNotice(termsBase(tax), fmt.Sprintf("Added the %s “%s”.", tax, t.Name)), http.StatusSeeOther)
+	http.Redirect(w, r, s.withNotice(termsBase(tax), fmt.Sprintf("Added the %s “%s”.", tax, t.Name)), http.StatusSeeOther)
 	return nil
 }
 
@@ -363,7 +363,7 @@ func (s *Server) editTerm(w http.ResponseWriter, r *http.Request, a *adminReques
 		}
 		if err == nil {
 			s.log.InfoContext(r.Context(), "term changed", "user", a.user.ID, "taxonomy", tax, "term", id)
-			http.Redirect(w, r, withNotice(names.Base, fmt.Sprintf("Saved the %s “%s”.", tax, strings.TrimSpace(t.Name))), http.StatusSeeOther)
+			http.Redirect(w, r, s.withNotice(names.Base, fmt.Sprintf("Saved the %s “%s”.", tax, strings.TrimSpace(t.Name))), http.StatusSeeOther)
 			return nil
 		}
 		if form.Error, status, err = formError(err); err != nil {
@@ -402,7 +402,7 @@ func (s *Server) deleteTerm(w http.ResponseWriter, r *http.Request, a *adminRequ
 		return err
 	}
 	s.log.InfoContext(r.Context(), "term deleted", "user", a.user.ID, "taxonomy", tax, "term", id)
-	http.Redirect(w, r, withNotice(termsBase(tax), fmt.Sprintf("Deleted the %s “%s”.", tax, t.Name)), http.StatusSeeOther)
+	http.Redirect(w, r, s.withNotice(termsBase(tax), fmt.Sprintf("Deleted the %s “%s”.", tax, t.Name)), http.StatusSeeOther)
 	return nil
 }
 
@@ -526,7 +526,7 @@ func (s *Server) newUser(w http.ResponseWriter, r *http.Request, a *adminRequest
 			err = s.store.CreateUser(r.Context(), &u)
 			if err == nil {
 				s.log.InfoContext(r.Context(), "user added", "by", a.user.ID, "user", u.ID, "role", u.Role)
-				http.Redirect(w, r, withNotice("/admin/users/", fmt.Sprintf("Added %s as %s.", u.Name, articled(u.Role))), http.StatusSeeOther)
+				http.Redirect(w, r, s.withNotice("/admin/users/", fmt.Sprintf("Added %s as %s.", u.Name, articled(u.Role))), http.StatusSeeOther)
 				return nil
 			}
 			msg, code, err := formError(err)
@@ -576,7 +576,7 @@ func (s *Server) editUser(w http.ResponseWriter, r *http.Request, a *adminReques
 				if u.Role != old.Role {
 					notice = fmt.Sprintf("Saved %s, now %s, and signed them out everywhere.", u.Name, articled(u.Role))
 				}
-				http.Redirect(w, r, withNotice("/admin/users/", notice), http.StatusSeeOther)
+				http.Redirect(w, r, s.withNotice("/admin/users/", notice), http.StatusSeeOther)
 				return nil
 			}
 			if v.Error, status, err = formError(err); err != nil {
@@ -637,7 +637,7 @@ func (s *Server) deleteUser(w http.ResponseWriter, r *http.Request, a *adminRequ
 				http.Redirect(w, r, "/admin/signin/", http.StatusSeeOther)
 				return nil
 			}
-			http.Redirect(w, r, withNotice("/admin/users/", fmt.Sprintf("Deleted %s; their posts now belong to %s.", victim.Name, users[j].Name)), http.StatusSeeOther)
+			http.Redirect(w, r, s.withNotice("/admin/users/", fmt.Sprintf("Deleted %s; their posts now belong to %s.", victim.Name, users[j].Name)), http.StatusSeeOther)
 			return nil
 		}
 	}
@@ -777,7 +777,7 @@ func (s *Server) siteSettings(w http.ResponseWriter, r *http.Request, a *adminRe
 				}
 			}
 			s.log.InfoContext(r.Context(), "settings saved", "user", a.user.ID, "changed", changed)
-			http.Redirect(w, r, withNotice("/admin/settings/", "Settings saved."), http.StatusSeeOther)
+			http.Redirect(w, r, s.withNotice("/admin/settings/", "Settings saved."), http.StatusSeeOther)
 			return nil
 		}
 		status = http.StatusUnprocessableEntity

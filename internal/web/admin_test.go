@@ -194,6 +194,18 @@ func TestModerationQueue(t *testing.T) {
 	if r := mod.post(t, "/admin/comments/", url.Values{"csrf": {token}, "action": {"trash"}}); !strings.Contains(r.header.Get("Location"), "select+the+comments") {
 		t.Errorf("an action on no comments redirects to %q; want a notice asking for a selection", r.header.Get("Location"))
 	}
+	// The notice is the site's own: shown after the redirect, not when another text is put in the address.
+	notice := mod.get(t, r.header.Get("Location"))
+	if got := texts(find(notice.doc, "p.notice")); len(got) != 1 || got[0] != "Marked as spam: 2 comments. 1 other no longer existed." {
+		t.Errorf("after bulk spam the queue shows %q", got)
+	}
+	forged, _ := url.Parse(r.header.Get("Location"))
+	fq := forged.Query()
+	fq.Set("done", "Your session has expired. Sign in again at evil.example")
+	forged.RawQuery = fq.Encode()
+	if got := texts(find(mod.get(t, forged.String()).doc, "p.notice")); len(got) != 0 {
+		t.Errorf("a notice written into the address is shown: %q", got)
+	}
 	spam := mod.get(t, "/admin/comments/?status=spam")
 	if len(find(spam.doc, "tbody tr")) != 2 {
 		t.Error("the spam tab does not list both")

@@ -120,7 +120,7 @@ func (s *Server) revokeTokenPage(w http.ResponseWriter, r *http.Request, a *admi
 		return err
 	}
 	s.log.InfoContext(r.Context(), "API token revoked", "user", a.user.ID, "token", t.ID)
-	http.Redirect(w, r, withNotice("/admin/tokens/", "Revoked the token “"+t.Name+"”: it no longer works."), http.StatusSeeOther)
+	http.Redirect(w, r, s.withNotice("/admin/tokens/", "Revoked the token “"+t.Name+"”: it no longer works."), http.StatusSeeOther)
 	return nil
 }
 

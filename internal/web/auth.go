@@ -199,7 +199,7 @@ func (s *Server) resetPassword(w http.ResponseWriter, r *http.Request) error {
 		if err := s.startSession(r.Context(), w, r, u); err != nil {
 			return err
 		}
-		http.Redirect(w, r, withNotice("/admin/", "Your new password is set."), http.StatusSeeOther)
+		http.Redirect(w, r, s.withNotice("/admin/", "Your new password is set."), http.StatusSeeOther)
 		return nil
 	}
 	return s.views.render(w, http.StatusOK, "admin/account", page)
@@ -245,7 +245,7 @@ func (s *Server) setup(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	s.log.InfoContext(r.Context(), "first administrator created", "user", u.ID)
-	http.Redirect(w, r, withNotice("/admin/", "Welcome. Your site is ready."), http.StatusSeeOther)
+	http.Redirect(w, r, s.withNotice("/admin/", "Welcome. Your site is ready."), http.StatusSeeOther)
 	return nil
 }
 
@@ -286,7 +286,7 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request, a *admin
 	if err := s.startSession(r.Context(), w, r, a.user); err != nil {
 		return err
 	}
-	http.Redirect(w, r, withNotice("/admin/profile/", "Your password is changed; your other sessions are signed out."), http.StatusSeeOther)
+	http.Redirect(w, r, s.withNotice("/admin/profile/", "Your password is changed; your other sessions are signed out."), http.StatusSeeOther)
 	return nil
 }
 

@@ -166,7 +166,7 @@ func (s *Server) addBlock(w http.ResponseWriter, r *http.Request, a *adminReques
 		return err
 	}
 	s.log.InfoContext(r.Context(), "commenter blocked", "block", b.ID, "kind", b.Kind, "user", a.user.ID)
-	http.Redirect(w, r, "/admin/blocks/?done="+url.QueryEscape("Blocked the "+string(b.Kind)+" "+b.Value+"."), http.StatusSeeOther)
+	http.Redirect(w, r, s.withNotice("/admin/blocks/", "Blocked the "+string(b.Kind)+" "+b.Value+"."), http.StatusSeeOther)
 	return nil
 }
 
@@ -179,6 +179,6 @@ func (s *Server) removeBlock(w http.ResponseWriter, r *http.Request, a *adminReq
 		return err
 	}
 	s.log.InfoContext(r.Context(), "block removed", "block", id, "user", a.user.ID)
-	http.Redirect(w, r, "/admin/blocks/?done="+url.QueryEscape("Removed the block."), http.StatusSeeOther)
+	http.Redirect(w, r, s.withNotice("/admin/blocks/", "Removed the block."), http.StatusSeeOther)
 	return nil
 }

@@ -223,7 +223,7 @@ func (s *Server) emailModeration(w http.ResponseWriter, r *http.Request, a *admi
 	}
 	if err != nil {
 		if blog.ErrorCode(err) == blog.EINVALID {
-			http.Redirect(w, r, withNotice("/admin/comments/", blog.ErrorMessage(err)), http.StatusSeeOther)
+			http.Redirect(w, r, s.withNotice("/admin/comments/", blog.ErrorMessage(err)), http.StatusSeeOther)
 			return nil
 		}
 		return err
@@ -239,13 +239,13 @@ func (s *Server) emailModeration(w http.ResponseWriter, r *http.Request, a *admi
 		return err
 	}
 	s.log.InfoContext(r.Context(), "moderated from an email", "user", a.user.ID, "action", claim.Subject, "comment", id)
-	http.Redirect(w, r, withNotice("/admin/comments/", actionDone(claim.Subject)+": comment "+strconv.FormatInt(id, 10)+"."), http.StatusSeeOther)
+	http.Redirect(w, r, s.withNotice("/admin/comments/", actionDone(claim.Subject)+": comment "+strconv.FormatInt(id, 10)+"."), http.StatusSeeOther)
 	return nil
 }
 
 func (s *Server) testEmail(w http.ResponseWriter, r *http.Request, a *adminRequest) error {
 	if !s.mailOn() {
-		http.Redirect(w, r, withNotice("/admin/settings/", "Email is off: start salon serve with --smtp-host and --mail-from."), http.StatusSeeOther)
+		http.Redirect(w, r, s.withNotice("/admin/settings/", "Email is off: start salon serve with --smtp-host and --mail-from."), http.StatusSeeOther)
 		return nil
 	}
 	notice := "A test email was sent to " + a.user.Email + "."
@@ -253,7 +253,7 @@ func (s *Server) testEmail(w http.ResponseWriter, r *http.Request, a *adminReque
 		s.log.WarnContext(r.Context(), "test email failed", "err", err)
 		notice = "The test email could not be sent: " + err.Error()
 	}
-	http.Redirect(w, r, withNotice("/admin/settings/", notice), http.StatusSeeOther)
+	http.Redirect(w, r, s.withNotice("/admin/settings/", notice), http.StatusSeeOther)
 	return nil
 }
 
