@@ -48,6 +48,12 @@ func baseURL(r *http.Request, st blog.Settings) string {
 
 // public serves every reader-facing URL that is not a fixed route: the home page, posts, pages, archives and feeds.
 func (s *Server) public(w http.ResponseWriter, r *http.Request) error {
+	if r.URL.Path == robotsPath {
+		return s.robots(w, r)
+	}
+	if moved, err := wordPressProgram(w, r); moved || err != nil {
+		return err
+	}
 	err := s.route(w, r)
 	if blog.ErrorCode(err) == blog.ENOTFOUND {
 		if moved, oldErr := s.oldPath(w, r); moved || oldErr != nil {
@@ -64,7 +70,7 @@ var oldPathSuffixes = regexp.MustCompile(`(?:feed/(?:atom/|rss2?/)?|comment-page
 // or comment page the reader asked for.
 func (s *Server) oldPath(w http.ResponseWriter, r *http.Request) (bool, error) {
 	path := r.URL.Path
-	if !strings.HasSuffix(path, "/") && !strings.Contains(path[strings.LastIndex(path, "/"):], ".") {
+	if !strings.HasSuffix(path, "/") && !hasFileExtension(path) {
 		path += "/"
 	}
 	suffix := oldPathSuffixes.FindString(path)
@@ -86,20 +92,22 @@ func (s *Server) oldPath(w http.ResponseWriter, r *http.Request) (bool, error) {
 	return true, nil
 }
 
-// wordPressFeeds are the feeds WordPress answers at /?feed=NAME, as old subscriptions still ask for them.
-var wordPressFeeds = map[string]string{
-	"rss2": "/feed/", "rss": "/feed/", "atom": "/feed/atom/", "comments-rss2": "/comments/feed/", "comments-atom": "/comments/feed/atom/",
-}
-
 func (s *Server) route(w http.ResponseWriter, r *http.Request) error {
-	rt, ok := parseRoute(r.URL.Path)
+	path := r.URL.Path
+	if path == "/index.php" {
+		path = "/" // WordPress's front controller, in links from before pretty permalinks (/index.php?p=12)
+	}
+	rt, ok := parseRoute(path)
 	if !ok {
 		return errNotFound
 	}
-	if !strings.HasSuffix(r.URL.Path, "/") || rt.explicitFirstPage {
-		target := r.URL.Path + "/"
+	if !strings.HasSuffix(path, "/") || rt.explicitFirstPage {
+		if hasFileExtension(path) {
+			return errNotFound // /favicon.ico is no page: a slash added would only lead to the same 404, a redirect later
+		}
+		target := path + "/"
 		if rt.explicitFirstPage {
-			target = strings.TrimSuffix(strings.TrimSuffix(r.URL.Path, "/"), "/page/1") + "/"
+			target = strings.TrimSuffix(strings.TrimSuffix(path, "/"), "/page/1") + "/"
 		}
 		return redirect(w, r, target)
 	}
@@ -111,17 +119,11 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request) error {
 	case routeSlug:
 		return s.single(w, r, req)
 	case routeHome:
-		q := r.URL.Query()
-		if id := q.Get("p") + q.Get("page_id"); id != "" {
-			return s.shortLink(w, r, req, id)
+		if moved, err := s.wordPressQuery(w, r, req); moved || err != nil {
+			return err
 		}
-		if name := q.Get("feed"); name != "" {
-			target, ok := wordPressFeeds[name]
-			if !ok {
-				return errNotFound
-			}
-			http.Redirect(w, r, target, http.StatusMovedPermanently)
-			return nil
+		if path != r.URL.Path {
+			return redirect(w, r, path) // /index.php?s=…: the home page's own address, with the query
 		}
 		return s.listing(w, r, req, listing{path: "/", filter: blog.PostFilter{StickyFirst: true}})
 	case routeCategory:
@@ -332,8 +334,8 @@ func (s *Server) renderPost(w http.ResponseWriter, r *http.Request, req *request
 }
 
 // shortLink answers /?p=ID (and /?page_id=ID), the address feeds use as a post's permanent ID, with a redirect to
-// the post's permalink.
-func (s *Server) shortLink(w http.ResponseWriter, r *http.Request, req *request, idText string) error {
+// the post's permalink, or to the comment page or feed of it that tail asks for.
+func (s *Server) shortLink(w http.ResponseWriter, r *http.Request, req *request, idText string, tail postTail) error {
 	id, err := strconv.ParseInt(idText, 10, 64)
 	if err != nil || id <= 0 {
 		return errNotFound
@@ -351,7 +353,11 @@ func (s *Server) shortLink(w http.ResponseWriter, r *http.Request, req *request,
 	if !p.IsPublic(req.now) {
 		return errNotFound
 	}
-	http.Redirect(w, r, req.settings.PostPath(&p), http.StatusMovedPermanently)
+	target, ok := tail.path(&p, req.settings.PostPath(&p))
+	if !ok {
+		return errNotFound
+	}
+	http.Redirect(w, r, target, http.StatusMovedPermanently)
 	return nil
 }
 

@@ -131,3 +131,9 @@ func isDatePart(s string, i int) bool {
 		return len(s) == 2 && n >= 1 && n <= 31
 	}
 }
+
+// hasFileExtension reports whether the last segment of path names a file (robots.txt, wp-login.php), which no post
+// or archive can be: slugs have no dots.
+func hasFileExtension(path string) bool {
+	return strings.Contains(path[strings.LastIndex(path, "/")+1:], ".")
+}

@@ -50,6 +50,7 @@ type Store interface {
 	apiStore
 	cacheStore
 	privacyStore
+	oldURLStore
 }
 
 // Config is what the site needs from its operator.
