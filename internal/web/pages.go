@@ -239,6 +239,7 @@ func (s *Server) listing(w http.ResponseWriter, r *http.Request, req *request, l
 	if err := s.fillBase(r.Context(), req, &page.basePage, blog.PagedPath(l.path, req.route.page)); err != nil {
 		return err
 	}
+	page.Site.Front = l.heading == ""
 	if l.heading != "" {
 		page.Head.Title = l.heading + " – " + req.settings.Title
 		page.Head.Feeds = append(page.Head.Feeds,
@@ -443,8 +444,11 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, status int,
 	default:
 		page.Heading, page.Message = "Something went wrong", "The page could not be shown because of a fault on our side. It has been logged; please try again in a moment."
 	}
-	if detail != "" && status != http.StatusNotFound && status < 500 {
-		page.Message = asSentence(detail)
+	switch status {
+	case http.StatusBadRequest, http.StatusForbidden, http.StatusConflict, http.StatusTooManyRequests:
+		if detail != "" { // the reason, which says what to do; the others' own words say it better
+			page.Message = asSentence(detail)
+		}
 	}
 	w.Header().Set("Cache-Control", "no-store")
 	req, err := s.newRequest(r, route{})
