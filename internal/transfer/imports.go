@@ -19,6 +19,10 @@ type Tx interface {
 	// Imported is the local ID of what an earlier import brought in from source under externalID, or 0.
 	Imported(ctx context.Context, source, kind, externalID string) (int64, error)
 	Remember(ctx context.Context, source, kind, externalID string, id int64) error
+	// RememberCategoryID and RememberAuthorID record the IDs WordPress gave a category and an author, which its
+	// /?cat=ID and /?author=ID addresses carry.
+	RememberCategoryID(ctx context.Context, source string, wordPressID, categoryID int64) error
+	RememberAuthorID(ctx context.Context, source string, wordPressID, userID int64) error
 	// ImportedPost is the local ID of the post any import brought in under a WordPress post ID, or 0.
 	ImportedPost(ctx context.Context, externalID string) (int64, error)
 	CountPosts(ctx context.Context) (int, error)

@@ -108,7 +108,7 @@ func (w *wpImport) run(ctx context.Context) error {
 		case *wxr.Term: // WordPress.com repeats categories and tags as terms; menus and the like have no place here
 			switch rec.Taxonomy {
 			case "category":
-				err = w.category(ctx, &wxr.Category{Nicename: rec.Slug, Parent: rec.Parent, Name: rec.Name})
+				err = w.category(ctx, &wxr.Category{ID: rec.ID, Nicename: rec.Slug, Parent: rec.Parent, Name: rec.Name})
 			case "post_tag":
 				_, err = w.term(ctx, blog.Tag, rec.Slug, rec.Name, 0)
 			}
@@ -215,6 +215,11 @@ func (w *wpImport) author(ctx context.Context, login string, a *wxr.Author) (int
 	w.users[login] = id
 	if a != nil && a.ID != 0 {
 		w.userIDs[a.ID] = id
+		// Remembered even for an author an earlier import brought in: a site imported before imports kept these
+		// IDs gets its /?author=ID addresses by importing the same file again.
+		if err := w.tx.RememberAuthorID(ctx, w.source, a.ID, id); err != nil {
+			return 0, err
+		}
 	}
 	return id, nil
 }
@@ -228,8 +233,12 @@ func (w *wpImport) category(ctx context.Context, c *wxr.Category) error {
 		}
 		parent = p
 	}
-	_, err := w.term(ctx, blog.Category, c.Nicename, c.Name, parent)
-	return err
+	id, err := w.term(ctx, blog.Category, c.Nicename, c.Name, parent)
+	if err != nil || c.ID == 0 {
+		return err
+	}
+	// Remembered even for a category an earlier import brought in, as authors' IDs are.
+	return w.tx.RememberCategoryID(ctx, w.source, c.ID, id)
 }
 
 // term finds or adds a category or tag by the slug WordPress gave it. WordPress writes non-ASCII slugs
