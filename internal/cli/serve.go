@@ -65,7 +65,8 @@ func serve(ctx context.Context, env Env, args []string) (err error) {
 	}
 	defer func() { err = errors.Join(err, notes.stop(shutdownGrace)) }()
 	site, err := web.New(ctx, web.Config{Store: st, Logger: logger, Proxies: trusted, Unavailable: store.IsUnavailable, Transfers: transfers(st),
-		MediaDir: filepath.Join(*db.data, "media"), PageCache: cache, Notify: notes.web, Jobs: notes.queue})
+		MediaDir: filepath.Join(*db.data, "media"), WordPressUploads: filepath.Join(*db.data, "wp-content", "uploads"),
+		PageCache: cache, Notify: notes.web, Jobs: notes.queue})
 	if err != nil {
 		return err
 	}

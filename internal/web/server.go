@@ -39,6 +39,7 @@ type Store interface {
 	CreateSession(ctx context.Context, tokenHash string, userID int64, expires time.Time) error
 	SessionUser(ctx context.Context, tokenHash string) (blog.User, error)
 	DeleteSession(ctx context.Context, tokenHash string) error
+	searchStore
 	comment.Store
 	comment.SpamStore
 	rateStore
@@ -66,6 +67,9 @@ type Config struct {
 	SignInDelay time.Duration
 	// MediaDir is where uploaded media files live (the data directory's media folder).
 	MediaDir string
+	// WordPressUploads is a copy of a WordPress site's wp-content/uploads folder, served at /wp-content/uploads/ so
+	// that a moved site's images and files keep their addresses; "" (or a folder that does not exist) serves none.
+	WordPressUploads string
 	// Unavailable tells a database that cannot be reached for the moment from other faults, so that readers get
 	// "back in a moment" (503) while PostgreSQL restarts. Nil means every fault is a 500.
 	Unavailable func(error) bool
@@ -82,24 +86,25 @@ type Config struct {
 
 // Server is the public site.
 type Server struct {
-	store       Store
-	log         *slog.Logger
-	proxies     Proxies
-	now         func() time.Time
-	views       *views
-	assets      *assets
-	mediaDir    string
-	transfers   Transfers
-	passwords   *argon2id.Params
-	signInDelay time.Duration
-	signer      signer
-	notify      Notifications
-	notifyKey   []byte // signs the links in emails (the "notify" site key, as the notifier's)
-	jobs        JobQueue
-	comments    *comment.Workflow
-	unavailable func(error) bool
-	cache       *pageCache    // nil: no page cache
-	renderSlots chan struct{} // one token per public page being rendered (see renderLimited)
+	store            Store
+	log              *slog.Logger
+	proxies          Proxies
+	now              func() time.Time
+	views            *views
+	assets           *assets
+	mediaDir         string
+	wordPressUploads string
+	transfers        Transfers
+	passwords        *argon2id.Params
+	signInDelay      time.Duration
+	signer           signer
+	notify           Notifications
+	notifyKey        []byte // signs the links in emails (the "notify" site key, as the notifier's)
+	jobs             JobQueue
+	comments         *comment.Workflow
+	unavailable      func(error) bool
+	cache            *pageCache    // nil: no page cache
+	renderSlots      chan struct{} // one token per public page being rendered (see renderLimited)
 	// renderedComments keeps each comment's rendered markup, keyed by all it shows (see thread_render.go).
 	renderedComments *commentMemo
 	threads          *threadCache // the rendered threads of readers who wrote none of their comments
@@ -122,7 +127,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{store: cfg.Store, log: cfg.Logger, proxies: cfg.Proxies, now: cfg.Now, views: v, assets: a, signer: signer{key},
-		unavailable: cfg.Unavailable, mediaDir: cfg.MediaDir, passwords: cfg.PasswordParams,
+		unavailable: cfg.Unavailable, mediaDir: cfg.MediaDir, wordPressUploads: cfg.WordPressUploads, passwords: cfg.PasswordParams,
 		signInDelay: cfg.SignInDelay, transfers: cfg.Transfers, cache: newPageCache(cfg.PageCache),
 		renderSlots: make(chan struct{}, renderSlots()), renderedComments: newCommentMemo(commentMemoBytes),
 		threads: newThreadCache(cfg.Store, cfg.PageCache.Recheck, threadCacheBytes), settings: &settingsMemo{recheck: max(cfg.PageCache.Recheck, 0)},
@@ -154,6 +159,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /healthz", s.healthz)
 	mux.Handle("GET /static/{file}", s.assets)
 	mux.HandleFunc("GET /avatar/{file}", s.serveAvatar)
+	mux.Handle("GET /wp-content/uploads/{path...}", s.page(s.serveWordPressUpload))
 	mux.Handle("POST /comments/{$}", s.page(s.submitComment))
 	mux.Handle("GET "+privacyPath+"{$}", s.page(s.privacyPolicy))
 	mux.Handle("POST /comments/preview/{$}", s.page(s.previewComment))
