@@ -125,6 +125,9 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request) error {
 		if path != r.URL.Path {
 			return redirect(w, r, path) // /index.php?s=…: the home page's own address, with the query
 		}
+		if r.URL.Query().Has("s") && rt.feed == feedNone {
+			return s.search(w, r, req)
+		}
 		return s.listing(w, r, req, listing{path: "/", filter: blog.PostFilter{StickyFirst: true}})
 	case routeCategory:
 		return s.category(w, r, req)

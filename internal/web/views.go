@@ -33,6 +33,8 @@ func pageFiles() (map[string][]string, error) {
 	for _, name := range publicPages {
 		files[name] = []string{"layout.html", "partials.html", "discussion.html", name + ".html"}
 	}
+	// Search results are the list page, with the blocks it leaves open filled in by search.html.
+	files["search"] = []string{"layout.html", "partials.html", "discussion.html", "list.html", "search.html"}
 	admin, err := fs.Glob(templateFiles, "templates/admin/*.html")
 	if err != nil {
 		return nil, err
@@ -121,6 +123,8 @@ func zeroPage(name string) any {
 		return &mediaEditPage{}
 	case "list":
 		return &listPage{}
+	case "search":
+		return &searchPage{}
 	case "post":
 		return &postPage{Discussion: &discussionView{}}
 	case "edit":
@@ -190,7 +194,8 @@ type siteView struct {
 	Language string
 	Home     string
 	Pages    []link
-	Front    bool // the home page, whose heading is the site's title
+	Front    bool   // the home page, whose heading is the site's title
+	Search   string // the query of the search results shown, which the search box keeps
 }
 
 // headView is the page's <head>: title, description, canonical URL and feed autodiscovery.
