@@ -47,7 +47,7 @@ func TestWordPressUploads(t *testing.T) {
 
 	for _, tt := range []struct {
 		path, ctype, body string
-		attachment      bool
+		attachment        bool
 	}{
 		{"/wp-content/uploads/2019/05/harbour.jpg", "image/jpeg", files["2019/05/harbour.jpg"], false},
 		{"/wp-content/uploads/2019/05/harbour.JPG", "image/jpeg", files["2019/05/harbour.JPG"], false},
