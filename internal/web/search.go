@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"runtime"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -18,6 +19,11 @@ type searchStore interface {
 	// SearchPosts finds what f selects that matches a reader's words, most relevant first, with the number found.
 	SearchPosts(ctx context.Context, query string, f blog.PostFilter) ([]blog.Post, int, error)
 }
+
+// searchSlots is how many searches run at once: half the cores. A search for a word nearly every post has ranks
+// every match (half a second at 100,000 posts), and a few of those at once must not take every core, or every render
+// slot, from readers of posts.
+func searchSlots() int { return max(1, runtime.GOMAXPROCS(0)/2) }
 
 // searchPage is a search's results: the list page (its posts, its pager), with the query.
 type searchPage struct {
@@ -34,7 +40,7 @@ type searchPage struct {
 //
 // They are not cached. cacheKey turns away any request with a query parameter that is not a harmless one, and s is
 // not one, so each search is rendered for its reader, within the render slots like any page the cache does not
-// answer. That is deliberate: a reader's words make a page seldom asked for again, and keeping them would let
+// answer, and at most searchSlots of them at once. That is deliberate: a reader's words make a page seldom asked for again, and keeping them would let
 // anyone push the pages readers do ask for out of the cache with made-up queries, one entry each. What one search
 // may cost is bounded by the query's length and number of terms (store.MaxSearchRunes).
 func (s *Server) search(w http.ResponseWriter, r *http.Request, req *request) error {
@@ -58,9 +64,15 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request, req *request) er
 	total, perPage := 0, req.settings.PostsPerPage
 	if query != "" {
 		page.Heading = "Search results for “" + query + "”"
+		select {
+		case s.searchSlots <- struct{}{}:
+		case <-r.Context().Done():
+			return r.Context().Err()
+		}
 		var err error
 		posts, total, err = s.store.SearchPosts(r.Context(), query,
 			blog.PostFilter{PublicAt: req.now, Limit: perPage, Offset: (req.route.page - 1) * perPage})
+		<-s.searchSlots
 		if err != nil {
 			return err
 		}

@@ -1,9 +1,13 @@
 package web_test
 
 import (
+	"context"
 	"net/http"
 	"net/url"
+	"runtime"
+	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -12,6 +16,8 @@ import (
 
 	"github.com/salon-blog/salon/internal/blog"
 	"github.com/salon-blog/salon/internal/post"
+	"github.com/salon-blog/salon/internal/store"
+	"github.com/salon-blog/salon/internal/web"
 )
 
 // searchSite is a site of two posts a page with things to find, and things readers must not find.
@@ -228,5 +234,54 @@ func TestSearchNotCached(t *testing.T) {
 	r := s.get(t, "/?s=election")
 	if got := texts(find(r.doc, "article h2.post-title")); len(got) != 2 {
 		t.Errorf("after a new post, GET /?s=election lists %q; want both posts", got)
+	}
+}
+
+// slowSearches is a store whose searches wait until released, counting how many run at once.
+type slowSearches struct {
+	*store.Store
+	release       chan struct{}
+	running, most atomic.Int32
+}
+
+func (st *slowSearches) SearchPosts(ctx context.Context, query string, f blog.PostFilter) ([]blog.Post, int, error) {
+	n := st.running.Add(1)
+	defer st.running.Add(-1)
+	for m := st.most.Load(); n > m && !st.most.CompareAndSwap(m, n); m = st.most.Load() {
+	}
+	<-st.release
+	return st.Store.SearchPosts(ctx, query, f)
+}
+
+// TestSearchesTakeTurns: however many readers search at once, at most half the cores' worth of searches run; the
+// others wait their turn, and all are answered.
+func TestSearchesTakeTurns(t *testing.T) {
+	s := newSite(t, nil, nil)
+	slow := &slowSearches{Store: s.store, release: make(chan struct{})}
+	s.srv = startSiteWith(t, web.Config{Store: slow})
+	const readers = 6
+	done := make(chan int, readers)
+	for i := range readers {
+		go func() {
+			res, err := s.srv.Client().Get(s.srv.URL + "/?s=word" + strconv.Itoa(i))
+			if err != nil {
+				done <- 0
+				return
+			}
+			res.Body.Close()
+			done <- res.StatusCode
+		}()
+	}
+	for range readers {
+		time.Sleep(20 * time.Millisecond) // let the waiting searches pile up behind the running ones
+		slow.release <- struct{}{}
+	}
+	for range readers {
+		if status := <-done; status != http.StatusOK {
+			t.Errorf("a search answered %d; want 200", status)
+		}
+	}
+	if most, want := slow.most.Load(), int32(max(1, runtime.GOMAXPROCS(0)/2)); most != want {
+		t.Errorf("%d searches ran at once; want at most %d, and the slots used", most, want)
 	}
 }

@@ -105,6 +105,7 @@ type Server struct {
 	unavailable      func(error) bool
 	cache            *pageCache    // nil: no page cache
 	renderSlots      chan struct{} // one token per public page being rendered (see renderLimited)
+	searchSlots      chan struct{} // one token per search being run (see search)
 	// renderedComments keeps each comment's rendered markup, keyed by all it shows (see thread_render.go).
 	renderedComments *commentMemo
 	threads          *threadCache // the rendered threads of readers who wrote none of their comments
@@ -129,7 +130,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	s := &Server{store: cfg.Store, log: cfg.Logger, proxies: cfg.Proxies, now: cfg.Now, views: v, assets: a, signer: signer{key},
 		unavailable: cfg.Unavailable, mediaDir: cfg.MediaDir, wordPressUploads: cfg.WordPressUploads, passwords: cfg.PasswordParams,
 		signInDelay: cfg.SignInDelay, transfers: cfg.Transfers, cache: newPageCache(cfg.PageCache),
-		renderSlots: make(chan struct{}, renderSlots()), renderedComments: newCommentMemo(commentMemoBytes),
+		renderSlots: make(chan struct{}, renderSlots()), searchSlots: make(chan struct{}, searchSlots()), renderedComments: newCommentMemo(commentMemoBytes),
 		threads: newThreadCache(cfg.Store, cfg.PageCache.Recheck, threadCacheBytes), settings: &settingsMemo{recheck: max(cfg.PageCache.Recheck, 0)},
 		posts: newPostMemo(cfg.PageCache.Recheck, postMemoBytes)}
 	if s.passwords == nil {
