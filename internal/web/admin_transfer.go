@@ -148,6 +148,10 @@ func (s *Server) streamImport(w http.ResponseWriter, r *http.Request, page *tran
 	if err := rc.EnableFullDuplex(); err != nil && r.ProtoMajor < 2 {
 		return fmt.Errorf("stream the import page while reading the upload: %w", err)
 	}
+	// An import that stops early leaves the upload unread. In full duplex the server, finishing the request,
+	// would read the rest itself and then read the next request at the same time, and panic (golang/go#68560);
+	// closing the body here, while the handler still runs, reads the rest before the server's own reading starts.
+	defer r.Body.Close()
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("X-Accel-Buffering", "no") // nginx: pass each piece on at once
 	w.WriteHeader(http.StatusOK)

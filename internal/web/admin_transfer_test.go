@@ -129,4 +129,12 @@ func TestSmallImportInTheAdminArea(t *testing.T) {
 	if c, err := s.store.Counts(context.Background()); err != nil || c["posts"] == 0 {
 		t.Errorf("after the import the site has %v posts (%v); want the export's", c["posts"], err)
 	}
+	// An import that stops early, twice on one connection: the second is answered too (the server once panicked
+	// finishing the first, reading what was left of the upload while it read the next request).
+	for i := range 2 {
+		failed := admin.upload(t, "/admin/transfer/import/", token, "small-export.xml", export, map[string]string{"kind": "disqus"})
+		if failed.status != http.StatusOK || len(find(failed.doc, "li.import-failed")) != 1 {
+			t.Errorf("failing import %d answered %d with %q; want the failure on the page", i+1, failed.status, texts(find(failed.doc, ".import-log li")))
+		}
+	}
 }
