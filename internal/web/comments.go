@@ -86,6 +86,10 @@ type formView struct {
 	SubscribeMode blog.SubscriptionMode
 }
 
+// errNoCommentPage is a /comment-page-N/ past the thread's last page: a link from before its comments were paged
+// as they are now (WordPress's own, from a site that paged them), or one that comments will fill.
+var errNoCommentPage = blog.Errorf(blog.ENOTFOUND, "there is no such page of comments")
+
 // discussion builds the comment section of a post page. form carries what the reader typed when a submission is
 // shown again; nil means a fresh form (filled from the commenter cookie).
 func (s *Server) discussion(r *http.Request, req *request, p *blog.Post, form *formView) (*discussionView, error) {
@@ -96,7 +100,7 @@ func (s *Server) discussion(r *http.Request, req *request, p *blog.Post, form *f
 		return nil, err
 	}
 	if page > t.pages {
-		return nil, errNotFound
+		return nil, errNoCommentPage
 	}
 	base := req.settings.PostPath(p)
 	v := &discussionView{Count: t.approved, Heading: commentsLabel(t.approved), Thread: t.markup, thread: t.whole, FeedRSS: base + "feed/"}

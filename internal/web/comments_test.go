@@ -618,8 +618,15 @@ func TestCommentPagination(t *testing.T) {
 	if loc := r.header.Get("Location"); r.status != 302 || loc != path+"comment-page-3/#comment-"+strconv.FormatInt(ids[4], 10) {
 		t.Errorf("permalink of comment 5 = %d %q; want page 3", r.status, loc)
 	}
-	if r := s.get(t, path+"comment-page-4/"); r.status != 404 {
-		t.Errorf("comment page 4 = %d; want 404", r.status)
+	// A page past the last (an old link, or one comments will fill): the post's comments, not "not found".
+	if r := s.get(t, path+"comment-page-4/"); r.status != http.StatusFound || r.header.Get("Location") != path+"#comments" {
+		t.Errorf("comment page 4 = %d %q; want a temporary redirect to the post's comments", r.status, r.header.Get("Location"))
+	}
+	if err := s.store.SetSetting(context.Background(), "comments_per_page", "0"); err != nil {
+		t.Fatal(err)
+	}
+	if r := s.get(t, path+"comment-page-2/"); r.status != http.StatusFound || r.header.Get("Location") != path+"#comments" {
+		t.Errorf("comment page 2 of a thread no longer paged = %d %q; want a temporary redirect to the post's comments", r.status, r.header.Get("Location"))
 	}
 }
 

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"html/template"
 	"net/http"
@@ -308,6 +309,12 @@ func (s *Server) renderPost(w http.ResponseWriter, r *http.Request, req *request
 	page := &postPage{Post: s.postView(req, p, false)}
 	if p.Type == blog.TypePost {
 		d, err := s.discussion(r, req, p, form)
+		if errors.Is(err, errNoCommentPage) && form == nil {
+			// The post is there, and its comments: the reader lands on them rather than on "not found". Not for
+			// good (302): the page may come to exist.
+			http.Redirect(w, r, canonical+"#comments", http.StatusFound)
+			return nil
+		}
 		if err != nil {
 			return err
 		}
