@@ -38,25 +38,33 @@ func (s *Server) siteAdminRoutes(mux *http.ServeMux) {
 		mux.Handle("POST "+base+"{id}/edit/{$}", s.termManager(tax, s.editTerm))
 		mux.Handle("POST "+base+"{id}/delete/{$}", s.termManager(tax, s.deleteTerm))
 	}
-	mux.Handle("GET /admin/users/{$}", s.adminsOnly(s.userList))
-	mux.Handle("GET /admin/users/new/{$}", s.adminsOnly(s.newUser))
-	mux.Handle("POST /admin/users/new/{$}", s.adminsOnly(s.newUser))
-	mux.Handle("GET /admin/users/{id}/edit/{$}", s.adminsOnly(s.editUser))
-	mux.Handle("POST /admin/users/{id}/edit/{$}", s.adminsOnly(s.editUser))
-	mux.Handle("GET /admin/users/{id}/delete/{$}", s.adminsOnly(s.deleteUser))
-	mux.Handle("POST /admin/users/{id}/delete/{$}", s.adminsOnly(s.deleteUser))
-	mux.Handle("GET /admin/settings/{$}", s.adminsOnly(s.siteSettings))
-	mux.Handle("POST /admin/settings/{$}", s.adminsOnly(s.siteSettings))
+	mux.Handle("GET /admin/users/{$}", s.adminsOnly(usersAndSettings, s.userList))
+	mux.Handle("GET /admin/users/new/{$}", s.adminsOnly(usersAndSettings, s.newUser))
+	mux.Handle("POST /admin/users/new/{$}", s.adminsOnly(usersAndSettings, s.newUser))
+	mux.Handle("GET /admin/users/{id}/edit/{$}", s.adminsOnly(usersAndSettings, s.editUser))
+	mux.Handle("POST /admin/users/{id}/edit/{$}", s.adminsOnly(usersAndSettings, s.editUser))
+	mux.Handle("GET /admin/users/{id}/delete/{$}", s.adminsOnly(usersAndSettings, s.deleteUser))
+	mux.Handle("POST /admin/users/{id}/delete/{$}", s.adminsOnly(usersAndSettings, s.deleteUser))
+	mux.Handle("GET /admin/settings/{$}", s.adminsOnly(usersAndSettings, s.siteSettings))
+	mux.Handle("POST /admin/settings/{$}", s.adminsOnly(usersAndSettings, s.siteSettings))
 }
 
-// adminsOnly wraps a handler that only administrators may use: users and settings.
-func (s *Server) adminsOnly(h func(http.ResponseWriter, *http.Request, *adminRequest) error) http.Handler {
-	return s.admin(func(w http.ResponseWriter, r *http.Request, a *adminRequest) error {
+const usersAndSettings = "manage users and settings"
+
+// adminsOnly wraps a handler that only administrators may use; what says what it does, for the refusal ("only
+// administrators manage users and settings").
+func (s *Server) adminsOnly(what string, h func(http.ResponseWriter, *http.Request, *adminRequest) error) http.Handler {
+	return s.admin(onlyAdmins(what, h))
+}
+
+// onlyAdmins refuses everyone but administrators, saying what only they may do.
+func onlyAdmins(what string, h func(http.ResponseWriter, *http.Request, *adminRequest) error) func(http.ResponseWriter, *http.Request, *adminRequest) error {
+	return func(w http.ResponseWriter, r *http.Request, a *adminRequest) error {
 		if a.user.Role != blog.RoleAdmin {
-			return blog.Errorf(blog.EFORBIDDEN, "only administrators manage users and settings")
+			return blog.Errorf(blog.EFORBIDDEN, "only administrators %s", what)
 		}
 		return h(w, r, a)
-	})
+	}
 }
 
 // termManager wraps a handler for the categories or tags screen: editors and administrators only.

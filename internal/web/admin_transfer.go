@@ -26,20 +26,13 @@ type Transfers interface {
 // maxImport bounds an uploaded export. The file is never held whole: it streams into the import as it arrives.
 const maxImport = 4 << 30
 
-func (s *Server) transferRoutes(mux *http.ServeMux) {
-	mux.Handle("GET /admin/transfer/{$}", s.adminsOnly(s.transferScreen))
-	mux.Handle("POST /admin/transfer/import/{$}", s.adminWith(false, s.onlyAdmins(s.importUpload)))
-	mux.Handle("GET /admin/transfer/wordpress.xml", s.adminsOnly(s.exportDownload))
-}
+// moveSite is what only administrators may do here: moving a whole site in and out.
+const moveSite = "import and export the site"
 
-// onlyAdmins refuses everyone but administrators: moving whole sites in and out is theirs alone.
-func (s *Server) onlyAdmins(h func(http.ResponseWriter, *http.Request, *adminRequest) error) func(http.ResponseWriter, *http.Request, *adminRequest) error {
-	return func(w http.ResponseWriter, r *http.Request, a *adminRequest) error {
-		if a.user.Role != blog.RoleAdmin {
-			return blog.Errorf(blog.EFORBIDDEN, "only administrators import and export the site")
-		}
-		return h(w, r, a)
-	}
+func (s *Server) transferRoutes(mux *http.ServeMux) {
+	mux.Handle("GET /admin/transfer/{$}", s.adminsOnly(moveSite, s.transferScreen))
+	mux.Handle("POST /admin/transfer/import/{$}", s.adminWith(false, onlyAdmins(moveSite, s.importUpload)))
+	mux.Handle("GET /admin/transfer/wordpress.xml", s.adminsOnly(moveSite, s.exportDownload))
 }
 
 type transferPage struct {

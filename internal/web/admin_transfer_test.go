@@ -54,6 +54,11 @@ func TestImportAndExportInTheAdminArea(t *testing.T) {
 	if r := editor.upload(t, "/admin/transfer/import/", csrf(t, editor.get(t, "/admin/")), "export.xml", export, map[string]string{"kind": "wordpress"}); r.status != http.StatusForbidden {
 		t.Errorf("an editor's import = %d; want 403", r.status)
 	}
+	for _, path := range []string{"/admin/transfer/", "/admin/transfer/wordpress.xml"} {
+		if r := editor.get(t, path); r.status != http.StatusForbidden || !strings.Contains(r.body, "Only administrators import and export the site.") {
+			t.Errorf("an editor opening %s = %d saying %q; want 403 saying who may", path, r.status, texts(find(r.doc, ".error-page p")))
+		}
+	}
 
 	// Old addresses: the post's WordPress path, its feed, /?p=ID, WordPress's query feeds; #comment-ID anchors.
 	follow := func(path string) response {

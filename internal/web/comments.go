@@ -423,7 +423,7 @@ type editPage struct {
 	PostURL   string
 	Form      formView
 	Deleted   bool
-	Closed    bool // the edit window closed before the changes were sent
+	Late      string // why nothing was done, when the edit window closed before the form was sent
 }
 
 // errEditTimePassed refuses a commenter's change after the edit window: the page keeps what they typed.
@@ -479,8 +479,13 @@ func (s *Server) editComment(w http.ResponseWriter, r *http.Request) error {
 	status := http.StatusOK
 	switch {
 	case closed:
-		// Sent too late: nothing is saved, and what they typed stays on the page for them to copy.
-		page.Closed, status = true, http.StatusForbidden
+		// Sent too late: nothing is done, and what they typed stays on the page for them to copy.
+		status = http.StatusForbidden
+		page.Late = "The time to edit this comment passed before your changes arrived, so they were not saved. " +
+			"What you typed is below, for you to copy."
+		if r.PostFormValue("delete") != "" {
+			page.Late = "The time to delete this comment has passed, so it is still there. If it must go, ask the site's editors."
+		}
 		page.Form = formView{Author: r.PostFormValue("author"), Email: r.PostFormValue("email"), URL: r.PostFormValue("url"),
 			Comment: r.PostFormValue("comment")}
 	case r.Method == http.MethodPost && r.PostFormValue("delete") != "":

@@ -489,6 +489,13 @@ func TestEditOwnComment(t *testing.T) {
 	if r := s.get(t, s.path(t, p)); strings.Contains(r.body, "sent too late") {
 		t.Error("a late edit was saved")
 	}
+	lateDelete := ann.post(t, editPath, url.Values{"delete": {"1"}, "comment": {"Typo fixed."}})
+	if msg := texts(find(lateDelete.doc, "p.form-error")); lateDelete.status != http.StatusForbidden || len(msg) != 1 || !strings.Contains(msg[0], "time to delete") {
+		t.Errorf("a late delete = %d saying %q; want 403 saying the time to delete has passed", lateDelete.status, msg)
+	}
+	if r := s.get(t, s.path(t, p)); !strings.Contains(r.body, "Typo fixed.") {
+		t.Error("a late delete removed the comment")
+	}
 	if r := ann.get(t, s.path(t, p)); len(find(r.doc, "a.comment-edit-link")) != 0 {
 		t.Error("the edit link outlives the window")
 	}

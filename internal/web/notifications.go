@@ -39,9 +39,9 @@ func (s *Server) notifyRoutes(mux *http.ServeMux) {
 	mux.Handle("GET /notifications/{$}", s.page(s.subscriptionList))
 	mux.Handle("POST /notifications/{$}", s.page(s.cancelSubscriptions))
 	mux.Handle("GET /admin/comments/{id}/email/{$}", s.moderation(s.emailModeration))
-	mux.Handle("POST /admin/settings/test-email/{$}", s.adminsOnly(s.testEmail))
-	mux.Handle("GET /admin/jobs/{$}", s.adminsOnly(s.jobList))
-	mux.Handle("POST /admin/jobs/{id}/retry/{$}", s.adminsOnly(s.retryJob))
+	mux.Handle("POST /admin/settings/test-email/{$}", s.adminsOnly(usersAndSettings, s.testEmail))
+	mux.Handle("GET /admin/jobs/{$}", s.adminsOnly("see the background jobs", s.jobList))
+	mux.Handle("POST /admin/jobs/{id}/retry/{$}", s.adminsOnly("see the background jobs", s.retryJob))
 }
 
 // noticePage is a reader-facing page about their subscriptions.
