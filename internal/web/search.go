@@ -82,6 +82,7 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request, req *request) er
 		return errNotFound
 	}
 	page.Pager = newPager("/", req.route.page, lastPage)
+	page.Pager.Ranked = true
 	page.Pager.Newer, page.Pager.Older = searchPath(page.Pager.Newer, query), searchPath(page.Pager.Older, query)
 	for i := range page.Pager.Pages {
 		page.Pager.Pages[i].URL = searchPath(page.Pager.Pages[i].URL, query)

@@ -91,6 +91,9 @@ func TestSearch(t *testing.T) {
 				case hasClass(a, "older"):
 					older = attr(a, "href")
 				}
+				if label := text(a); strings.Contains(label, "Newer") || strings.Contains(label, "Older") {
+					t.Errorf("GET %s pager says %q; results in order of relevance are not newer or older", tt.path, label)
+				}
 			}
 			if newer != tt.newer || older != tt.older {
 				t.Errorf("GET %s pager: newer %q, older %q; want %q, %q", tt.path, newer, older, tt.newer, tt.older)

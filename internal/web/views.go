@@ -285,9 +285,10 @@ func newDateView(t time.Time, loc *time.Location, format ...string) dateView {
 
 // pager links the pages of a listing.
 type pager struct {
-	Newer string
-	Older string
-	Pages []pageLink
+	Newer  string
+	Older  string
+	Pages  []pageLink
+	Ranked bool // pages of search results, in order of relevance: previous and next, not newer and older
 }
 
 type pageLink struct {
