@@ -81,10 +81,9 @@ func fileArgument(env Env, fs *flag.FlagSet, args []string, what string) (string
 }
 
 func printReport(w io.Writer, rep *transfer.Report) {
-	fmt.Fprintf(w, "Imported from %s: %d posts, %d pages, %d comments, %d categories, %d tags, %d authors.\n",
-		rep.Source, rep.Posts, rep.Pages, rep.Comments, rep.Categories, rep.Tags, rep.Users)
-	if rep.Skipped > 0 {
-		fmt.Fprintf(w, "Skipped %d posts and comments brought in by an earlier import.\n", rep.Skipped)
+	fmt.Fprintf(w, "Imported from %s: %s.\n", rep.Source, rep.Counts())
+	for _, note := range rep.Notes() {
+		fmt.Fprintln(w, note)
 	}
 	if rep.Permalink != "" {
 		fmt.Fprintf(w, "Post addresses follow the export's style: permalink is now %q.\n", rep.Permalink)
@@ -92,14 +91,8 @@ func printReport(w io.Writer, rep *transfer.Report) {
 	if rep.TimeZone != "" {
 		fmt.Fprintf(w, "Dates follow the export's clock: timezone is now %s.\n", rep.TimeZone)
 	}
-	if rep.Redirects > 0 {
-		fmt.Fprintf(w, "%d old addresses redirect to their posts' addresses here.\n", rep.Redirects)
-	}
-	for kind, n := range rep.Ignored {
-		fmt.Fprintf(w, "Left out %d %s records (Salon has no place for them).\n", n, kind)
-	}
 	for _, u := range rep.Unmatched {
-		fmt.Fprintf(w, "No post matches the Disqus thread %s %q: its %d comments were not imported.\n", u.Link, u.Title, u.Comments)
+		fmt.Fprintf(w, "No post matches the Disqus thread %s %q: %s.\n", u.Link, u.Title, u.CommentsNotImported())
 	}
 }
 
@@ -152,8 +145,7 @@ func (b *progressBar) show(p transfer.Progress) {
 	if secs := time.Since(p.Started).Seconds(); secs > 0 {
 		rate = fmt.Sprintf(" · %.1f MB/s", float64(p.Read)/secs/1e6)
 	}
-	fmt.Fprintf(b.w, "\r%s[%s%s] %d posts and threads · %d comments%s ", percent,
-		strings.Repeat("#", filled), strings.Repeat("-", width-filled), p.Records, p.Comments, rate)
+	fmt.Fprintf(b.w, "\r%s[%s%s] %s%s ", percent, strings.Repeat("#", filled), strings.Repeat("-", width-filled), p.Counts(), rate)
 	b.drawn = true
 }
 

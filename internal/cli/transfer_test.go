@@ -49,3 +49,52 @@ func TestImportExportWordPress(t *testing.T) {
 		t.Errorf("import of a missing file = %+v", r)
 	}
 }
+
+// lockedExport holds one password-protected post with one comment.
+const lockedExport = `<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:wp="http://wordpress.org/export/1.2/">
+<channel>
+<title>Locked</title>
+<link>http://locked.example</link>
+<wp:wxr_version>1.2</wp:wxr_version>
+<wp:base_site_url>http://locked.example</wp:base_site_url>
+<item>
+<title>Diary</title>
+<link>http://locked.example/?p=7</link>
+<dc:creator>ann</dc:creator>
+<content:encoded><![CDATA[Secret.]]></content:encoded>
+<wp:post_id>7</wp:post_id>
+<wp:post_date_gmt>2020-01-02 10:00:00</wp:post_date_gmt>
+<wp:post_name>diary</wp:post_name>
+<wp:status>publish</wp:status>
+<wp:post_type>post</wp:post_type>
+<wp:post_password>enter</wp:post_password>
+<category domain="category" nicename="notes"><![CDATA[Notes]]></category>
+<wp:comment>
+<wp:comment_id>1</wp:comment_id>
+<wp:comment_author>Bo</wp:comment_author>
+<wp:comment_date_gmt>2020-01-03 10:00:00</wp:comment_date_gmt>
+<wp:comment_content>Hi</wp:comment_content>
+<wp:comment_approved>1</wp:comment_approved>
+</wp:comment>
+</item>
+</channel>
+</rss>
+`
+
+// The import's summary counts in the singular when there is one, and says when a post was made private.
+func TestImportWordPressReport(t *testing.T) {
+	data, dir := newSite(t)
+	export := writeFile(t, dir, "locked.xml", []byte(lockedExport))
+	tests := []struct{ name, want string }{
+		{"first import", "Imported from http://locked.example: 1 post, 0 pages, 1 comment, 1 category, 0 tags, 1 author.\n" +
+			"1 password-protected post was imported as private: Salon has no post passwords; publish it again when it may be public.\n"},
+		{"second import", "Imported from http://locked.example: 0 posts, 0 pages, 0 comments, 0 categories, 0 tags, 0 authors.\n" +
+			"Skipped 2 posts and comments brought in by an earlier import.\n"},
+	}
+	for _, tt := range tests {
+		if r := run(t, "", nil, "import", "wordpress", data, export); r.code != 0 || r.stdout != tt.want {
+			t.Errorf("%s: import wordpress = %d, %q; want 0, %q", tt.name, r.code, r.stdout, tt.want)
+		}
+	}
+}

@@ -70,6 +70,10 @@ type Report struct {
 	Unmatched  []Unmatched    // Disqus threads that match no post here: their comments were not imported
 	Permalink  string         // the permalink style adopted from the export, when the site was empty
 	TimeZone   string         // the time zone adopted from the export, when the site was empty
+
+	// ProtectedPosts and ProtectedPages are the password-protected posts and pages among those added, which were
+	// made private: Salon has no post passwords, and would otherwise show them to everyone.
+	ProtectedPosts, ProtectedPages int
 }
 
 // Unmatched is a Disqus thread whose page is not a post here.

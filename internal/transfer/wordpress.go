@@ -393,6 +393,13 @@ func (w *wpImport) post(ctx context.Context, it *wxr.Item, typ blog.Type, status
 	if it.Status == "trash" {
 		p.Trashed = time.Now().UTC()
 	}
+	// Salon has no post passwords: a protected post kept public would show its text (and its comments) to anyone
+	// and to the site search. Private, only staff see it until someone decides to publish it; the report says so.
+	// Drafts and pending posts are not public, and stay as they are.
+	protected := it.Password != "" && (status == blog.StatusPublish || status == blog.StatusFuture)
+	if protected {
+		p.Status = blog.StatusPrivate
+	}
 	p.Slug = w.slug(it)
 	var termIDs []int64
 	for _, t := range it.Terms {
@@ -416,8 +423,14 @@ func (w *wpImport) post(ctx context.Context, it *wxr.Item, typ blog.Type, status
 	}
 	if typ == blog.TypePage {
 		w.rep.Pages++
+		if protected {
+			w.rep.ProtectedPages++
+		}
 	} else {
 		w.rep.Posts++
+		if protected {
+			w.rep.ProtectedPosts++
+		}
 	}
 	if err := w.tx.Remember(ctx, w.source, kindPost, key, p.ID); err != nil {
 		return 0, err

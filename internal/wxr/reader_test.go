@@ -410,6 +410,20 @@ func TestReadFields(t *testing.T) {
 		}
 	})
 
+	t.Run("post password", func(t *testing.T) {
+		// The theme unit test data protects one post, "Template: Password Protected", with the password "enter";
+		// every other item has an empty <wp:post_password>, some written <wp:post_password/>.
+		passwords := map[int64]string{}
+		for _, it := range records[wxr.Item](mustReadAll(t, "wptt-themeunittestdata.wordpress.xml")) {
+			if it.Password != "" {
+				passwords[it.ID] = it.Password
+			}
+		}
+		if want := map[int64]string{1168: "enter"}; !cmp.Equal(passwords, want) {
+			t.Errorf("items with a password = %v; want %v", passwords, want)
+		}
+	})
+
 	t.Run("https namespace", func(t *testing.T) {
 		recs := mustReadAll(t, "wptt-themeunittestdata.wordpress.xml")
 		if site := recs[0].(*wxr.Site); site.Version != "1.2" || site.BaseBlogURL != "https://wpthemetestdata.wordpress.com" {
