@@ -43,7 +43,8 @@ func privacyExport(ctx context.Context, env Env, args []string) (err error) {
 	if err := writeJSON(env, out); err != nil {
 		return err
 	}
-	fmt.Fprintf(env.Stderr, "Exported %d comments and %d subscriptions of %s.\n", len(out.Comments), len(out.Subscriptions), data.Email)
+	fmt.Fprintf(env.Stderr, "Exported %s and %s of %s.\n", blog.CountOf(len(out.Comments), "comment"),
+		blog.CountOf(len(out.Subscriptions), "subscription"), data.Email)
 	return nil
 }
 
@@ -79,6 +80,7 @@ func privacyErase(ctx context.Context, env Env, args []string) (err error) {
 	if e.Deleted {
 		done = "deleted"
 	}
-	fmt.Fprintf(env.Stdout, "Erased %s: %d comments %s, %d subscriptions deleted.\n", blog.NormalizeEmail(*email), e.Comments, done, e.Subscriptions)
+	fmt.Fprintf(env.Stdout, "Erased %s: %s %s, %s deleted.\n", blog.NormalizeEmail(*email), blog.CountOf(int(e.Comments), "comment"), done,
+		blog.CountOf(int(e.Subscriptions), "subscription"))
 	return nil
 }

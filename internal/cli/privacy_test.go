@@ -29,6 +29,9 @@ func TestPrivacyExportAndErase(t *testing.T) {
 	if len(export.Comments) != 1 || export.Email != "alice@example.com" || export.Subscriptions == nil || export.Account != nil {
 		t.Fatalf("export = %+v", export)
 	}
+	if want := "Exported 1 comment and 0 subscriptions of alice@example.com.\n"; !strings.Contains(r.stderr, want) {
+		t.Errorf("privacy export says %q; want %q", r.stderr, want)
+	}
 	c := export.Comments[0]
 	if c.PostTitle != "First post" || c.PostURL != "/2024/05/17/first-post/" || c.Status != "pending" || c.IP != "192.0.2.1" ||
 		c.Website != "https://example.com" || c.Text != aliceSays {
@@ -42,7 +45,7 @@ func TestPrivacyExportAndErase(t *testing.T) {
 		t.Errorf("privacy erase without --email = %+v", r)
 	}
 	r = run(t, "", nil, "privacy", "erase", data, "--email", "alice@example.com")
-	if r.code != 0 || r.stdout != "Erased alice@example.com: 1 comments anonymised, 0 subscriptions deleted.\n" {
+	if r.code != 0 || r.stdout != "Erased alice@example.com: 1 comment anonymised, 0 subscriptions deleted.\n" {
 		t.Fatalf("privacy erase = %+v", r)
 	}
 	r = run(t, "", nil, "comment", "list", data, "--json")
@@ -51,7 +54,7 @@ func TestPrivacyExportAndErase(t *testing.T) {
 		t.Errorf("after erasure, comment list shows:\n%s", r.stdout)
 	}
 	r = run(t, "", nil, "privacy", "erase", data, "--email", "bob@example.com", "--delete-comments")
-	if r.code != 0 || r.stdout != "Erased bob@example.com: 1 comments deleted, 0 subscriptions deleted.\n" {
+	if r.code != 0 || r.stdout != "Erased bob@example.com: 1 comment deleted, 0 subscriptions deleted.\n" {
 		t.Fatalf("privacy erase --delete-comments = %+v", r)
 	}
 	if r := run(t, "", nil, "comment", "list", data); strings.Contains(r.stdout, "Bob here") {
