@@ -23,13 +23,13 @@ func TestPrivacyPage(t *testing.T) {
 			t.Errorf("the privacy page does not say %q", want)
 		}
 	}
-	for k, v := range map[string]string{"comment_ip_days": "7", "gravatar": "on"} {
+	for k, v := range map[string]string{"comment_ip_days": "7", "gravatar": "on", "comment_edit_minutes": "1"} {
 		if err := s.store.SetSetting(context.Background(), k, v); err != nil {
 			t.Fatal(err)
 		}
 	}
 	r = s.get(t, "/privacy-policy/")
-	for _, want := range []string{"erased after 7 days", "fetched from Gravatar"} {
+	for _, want := range []string{"erased after 7 days", "fetched from Gravatar", "edit one for 1 minute after"} {
 		if !strings.Contains(text(r.doc), want) {
 			t.Errorf("after the settings changed, the privacy page does not say %q", want)
 		}

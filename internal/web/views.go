@@ -58,7 +58,7 @@ func percent(part, total int64) int64 {
 
 func loadViews(a *assets) (*views, error) {
 	funcs := template.FuncMap{"asset": a.url, "field": newFieldView, "replyField": newReplyFieldView,
-		"commentLimit": func() int { return blog.MaxCommentLen }, "rowActions": rowActions, "percent": percent}
+		"commentLimit": func() int { return blog.MaxCommentLen }, "count": blog.CountOf, "rowActions": rowActions, "percent": percent}
 	v := &views{pages: map[string]*template.Template{}}
 	all, err := pageFiles()
 	if err != nil {
