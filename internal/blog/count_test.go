@@ -16,3 +16,14 @@ func TestCountOf(t *testing.T) {
 		}
 	}
 }
+
+func TestCount(t *testing.T) {
+	for _, tt := range []struct {
+		n    int
+		want string
+	}{{0, "0 categories"}, {1, "1 category"}, {2, "2 categories"}} {
+		if got := blog.Count(tt.n, "category", "categories"); got != tt.want {
+			t.Errorf("Count(%d) = %q; want %q", tt.n, got, tt.want)
+		}
+	}
+}

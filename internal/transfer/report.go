@@ -15,7 +15,7 @@ import (
 func (r Report) Counts() string {
 	return strings.Join([]string{
 		blog.CountOf(r.Posts, "post"), blog.CountOf(r.Pages, "page"), blog.CountOf(r.Comments, "comment"),
-		countOf(r.Categories, "category", "categories"), blog.CountOf(r.Tags, "tag"), blog.CountOf(r.Users, "author"),
+		blog.Count(r.Categories, "category", "categories"), blog.CountOf(r.Tags, "tag"), blog.CountOf(r.Users, "author"),
 	}, ", ")
 }
 
@@ -28,7 +28,7 @@ func (r Report) Notes() []string {
 		notes = append(notes, note)
 	}
 	if r.Skipped > 0 {
-		notes = append(notes, "Skipped "+countOf(r.Skipped, "post or comment", "posts and comments")+" brought in by an earlier import.")
+		notes = append(notes, "Skipped "+blog.Count(r.Skipped, "post or comment", "posts and comments")+" brought in by an earlier import.")
 	}
 	switch {
 	case r.Redirects == 1:
@@ -76,13 +76,6 @@ func (u Unmatched) CommentsNotImported() string {
 
 // Counts is what the import has seen so far.
 func (p Progress) Counts() string {
-	return countOf(p.Records, "post or thread", "posts and threads") + " · " + blog.CountOf(p.Comments, "comment")
+	return blog.Count(p.Records, "post or thread", "posts and threads") + " · " + blog.CountOf(p.Comments, "comment")
 }
 
-// countOf is blog.CountOf for the nouns whose plural is not the singular and an s.
-func countOf(n int, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return fmt.Sprintf("%d %s", n, many)
-}
