@@ -2,8 +2,6 @@ package web
 
 import (
 	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/base64"
 	"fmt"
 	"html/template"
 	"net/http"
@@ -405,7 +403,7 @@ func (s *Server) withNotice(path, notice string) string {
 	}
 	q := u.Query()
 	q.Set("done", notice)
-	q.Set("sig", s.noticeMAC(notice))
+	q.Set("sig", s.signer.mac("notice", notice))
 	u.RawQuery = q.Encode()
 	return u.String()
 }
@@ -413,16 +411,10 @@ func (s *Server) withNotice(path, notice string) string {
 // notice returns the signed notice of r's address, or "".
 func (s *Server) notice(r *http.Request) string {
 	q := r.URL.Query()
-	if notice := q.Get("done"); notice != "" && hmac.Equal([]byte(q.Get("sig")), []byte(s.noticeMAC(notice))) {
+	if notice := q.Get("done"); notice != "" && hmac.Equal([]byte(q.Get("sig")), []byte(s.signer.mac("notice", notice))) {
 		return notice
 	}
 	return ""
-}
-
-func (s *Server) noticeMAC(notice string) string {
-	m := hmac.New(sha256.New, s.signer.key)
-	m.Write([]byte("notice\x00" + notice))
-	return base64.RawURLEncoding.EncodeToString(m.Sum(nil)[:16])
 }
 
 // mayModerateComment enforces the roles on the server: editors and administrators moderate every comment, authors

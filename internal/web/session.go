@@ -69,9 +69,7 @@ func (s *Server) endSession(w http.ResponseWriter, r *http.Request, hash string)
 // csrfToken ties a form to the session that rendered it, so that another site cannot make a signed-in moderator's
 // browser act.
 func (s *Server) csrfToken(sessionHash string) string {
-	m := hmac.New(sha256.New, s.signer.key)
-	m.Write([]byte("csrf\x00" + sessionHash))
-	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
+	return s.signer.mac("csrf", sessionHash)
 }
 
 func (s *Server) checkCSRF(r *http.Request, sessionHash string) error {
