@@ -78,4 +78,3 @@ func (u Unmatched) CommentsNotImported() string {
 func (p Progress) Counts() string {
 	return blog.Count(p.Records, "post or thread", "posts and threads") + " · " + blog.CountOf(p.Comments, "comment")
 }
-
