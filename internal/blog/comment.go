@@ -174,7 +174,7 @@ type CommentFilter struct {
 // CommentInContext is a comment with what a list of comments from many posts needs to show of its post.
 type CommentInContext struct {
 	Comment
-	Post Post // ID, Type, Title, Slug, Status, Published and AuthorID only
+	Post Post // ID, Type, Title, Slug, Status, Published, AuthorID, CommentsOpen and Trashed only
 	// The comment it replies to, for the moderator's context; empty for a top-level comment.
 	ParentAuthor string
 	ParentBody   string

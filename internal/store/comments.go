@@ -206,7 +206,7 @@ func (s *Store) Comments(ctx context.Context, f blog.CommentFilter) ([]blog.Comm
 		limit = fmt.Sprintf(" LIMIT %d OFFSET %d", f.Limit, max(f.Offset, 0))
 	}
 	rows, err := s.read.QueryContext(ctx, `SELECT `+commentColumns+`, p.id, p.type, p.title, p.slug, p.status, p.published_at, p.author_id,
-		COALESCE(pc.author_name, ''), COALESCE(pc.body, '')
+		p.comments_open, p.trashed_at, COALESCE(pc.author_name, ''), COALESCE(pc.body, '')
 		FROM comments c JOIN posts p ON p.id = c.post_id LEFT JOIN comments pc ON pc.id = c.parent_id`+where+order+limit, args...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("list comments: %w", err)
@@ -216,11 +216,16 @@ func (s *Store) Comments(ctx context.Context, f blog.CommentFilter) ([]blog.Comm
 	for rows.Next() {
 		var cc blog.CommentInContext
 		p := &cc.Post
-		cc.Comment, err = scanComment(rows, &p.ID, &p.Type, &p.Title, &p.Slug, &p.Status, &p.Published, &p.AuthorID, &cc.ParentAuthor, &cc.ParentBody)
+		var trashed sql.NullTime
+		cc.Comment, err = scanComment(rows, &p.ID, &p.Type, &p.Title, &p.Slug, &p.Status, &p.Published, &p.AuthorID, &p.CommentsOpen, &trashed,
+			&cc.ParentAuthor, &cc.ParentBody)
 		if err != nil {
 			return nil, 0, fmt.Errorf("list comments: %w", err)
 		}
 		p.Published = p.Published.UTC()
+		if trashed.Valid {
+			p.Trashed = trashed.Time.UTC()
+		}
 		out = append(out, cc)
 	}
 	if err := rows.Err(); err != nil {

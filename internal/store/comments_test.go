@@ -311,7 +311,7 @@ func TestComments(t *testing.T) {
 			t.Fatalf("Comments(pelicans) = %v, %v", got, err)
 		}
 		wantPost := blog.Post{ID: f.other.ID, Type: blog.TypePost, Title: "Other post", Slug: f.other.Slug,
-			Status: blog.StatusPublish, Published: t0.Add(-24 * time.Hour), AuthorID: f.author.ID}
+			Status: blog.StatusPublish, Published: t0.Add(-24 * time.Hour), AuthorID: f.author.ID, CommentsOpen: true}
 		if diff := cmp.Diff(wantPost, got[0].Post); diff != "" {
 			t.Errorf("Comments() post context (-want +got):\n%s", diff)
 		}

@@ -249,6 +249,8 @@ type queuedComment struct {
 	PostURL    string
 	InReplyTo  string // the parent's author and text, for context
 	Link       string
+	// RepliesClosed says why the post takes no reply ("Comments are closed."); "" when a reply may be sent.
+	RepliesClosed string
 }
 
 const queuePerPage = 20
@@ -313,6 +315,9 @@ func (s *Server) commentQueue(w http.ResponseWriter, r *http.Request, a *adminRe
 		}
 		if c.ParentAuthor != "" {
 			qc.InReplyTo = c.ParentAuthor + ": " + clipText(c.ParentBody, 140)
+		}
+		if open, why := comment.IsOpen(&c.Post, a.settings.Discussion, a.now); !open {
+			qc.RepliesClosed = why // replying would be refused: say so instead of offering the box
 		}
 		v.Comments = append(v.Comments, qc)
 	}

@@ -280,3 +280,24 @@ func mustID(t *testing.T, s string) int64 {
 	}
 	return id
 }
+
+// TestQueueOffersNoReplyOnClosedThreads: the queue does not offer a reply the post would refuse, and says why.
+func TestQueueOffersNoReplyOnClosedThreads(t *testing.T) {
+	s, p := newCommentSite(t, nil) // first comments are held
+	s.addUser(t, "mod@example.com", "Moderator", blog.RoleEditor, "correct horse")
+	s.reader(t, "198.51.100.1").comment(t, p.ID, map[string]string{"author": "Ann", "email": "ann@example.org", "comment": "Held for now."})
+	mod := s.reader(t, "198.51.100.9")
+	mod.signIn(t, "mod@example.com", "correct horse")
+	if q := mod.get(t, "/admin/comments/"); len(find(q.doc, "details.reply-box")) != 1 || len(find(q.doc, "p.replies-closed")) != 0 {
+		t.Fatalf("an open thread's comment: %d reply boxes, %d notes; want the box", len(find(q.doc, "details.reply-box")), len(find(q.doc, "p.replies-closed")))
+	}
+	d := post.DraftOf(p, "ann@example.com")
+	d.CommentsClosed = true
+	if _, err := s.writer.Update(context.Background(), p.ID, d); err != nil {
+		t.Fatal(err)
+	}
+	q := mod.get(t, "/admin/comments/")
+	if notes := texts(find(q.doc, "p.replies-closed")); len(find(q.doc, "details.reply-box")) != 0 || len(notes) != 1 || !strings.Contains(notes[0], "Comments are closed.") {
+		t.Errorf("a closed thread's comment: %d reply boxes, notes %q; want none and the reason", len(find(q.doc, "details.reply-box")), notes)
+	}
+}
