@@ -249,6 +249,8 @@ func TestModerationRoles(t *testing.T) {
 	if r := contrib.get(t, "/admin/comments/"); r.status != http.StatusForbidden ||
 		texts(find(r.doc, ".error-page p"))[0] != "Contributors cannot moderate comments." {
 		t.Errorf("contributor opening the queue = %d saying %q; want 403 saying why", r.status, texts(find(r.doc, ".error-page p")))
+	} else if len(find(r.doc, `.error-page a[href="/admin/"]`)) != 1 {
+		t.Error("the admin area's 403 page does not lead back to the dashboard")
 	}
 
 	ari := s.reader(t, "198.51.100.6")

@@ -433,7 +433,7 @@ func (s *Server) postView(req *request, p *blog.Post, inList bool) postView {
 // renderError shows the site's error page. It reads the settings for the site's look; when even that fails (the
 // database is down), it falls back to a plain page rather than failing twice.
 func (s *Server) renderError(w http.ResponseWriter, r *http.Request, status int, detail string) {
-	page := &errorPage{Status: status}
+	page := &errorPage{Status: status, Admin: strings.HasPrefix(r.URL.Path, "/admin/")}
 	switch status {
 	case http.StatusNotFound:
 		page.Heading, page.Message = "Page not found", "Nothing lives at this address. It may have moved, or the link may be mistyped."

@@ -246,6 +246,7 @@ type errorPage struct {
 	Status  int
 	Heading string
 	Message string
+	Admin   bool // the address is in the admin area: the way on is the dashboard, not the home page
 }
 
 // postView is a post as templates show it: URLs made, dates formatted in the site's zone.
