@@ -424,6 +424,7 @@ type editPage struct {
 	Form      formView
 	Deleted   bool
 	Late      string // why nothing was done, when the edit window closed before the form was sent
+	Minutes   int    // the edit window
 }
 
 // errEditTimePassed refuses a commenter's change after the edit window: the page keeps what they typed.
@@ -474,7 +475,7 @@ func (s *Server) editComment(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	page := &editPage{CommentID: c.ID, PostTitle: p.Title, PostURL: req.settings.PostPath(&p),
+	page := &editPage{CommentID: c.ID, PostTitle: p.Title, PostURL: req.settings.PostPath(&p), Minutes: req.settings.Discussion.EditWindowMinutes,
 		Form: formView{Author: c.AuthorName, Email: c.AuthorEmail, URL: c.AuthorURL, Comment: c.Body}}
 	status := http.StatusOK
 	switch {

@@ -458,6 +458,9 @@ func TestEditOwnComment(t *testing.T) {
 		t.Fatal("no edit link on one's own fresh comment")
 	}
 	editPath := attr(edit[0], "href")
+	if r := ann.get(t, editPath); !strings.Contains(text(find(r.doc, ".comment-edit p")[0]), "for 10 minutes after posting") {
+		t.Errorf("the edit page says %q; want the site's edit window", text(find(r.doc, ".comment-edit p")[0]))
+	}
 	if r := s.reader(t, "198.51.100.2").get(t, editPath); r.status != http.StatusForbidden {
 		t.Errorf("another browser editing = %d; want 403", r.status)
 	}
