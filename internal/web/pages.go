@@ -235,7 +235,7 @@ func (s *Server) listing(w http.ResponseWriter, r *http.Request, req *request, l
 	if err != nil {
 		return err
 	}
-	lastPage := max((total+perPage-1)/perPage, 1)
+	lastPage := pageCount(total, perPage)
 	if req.route.page > lastPage || (total == 0 && l.notFoundWhenEmpty) {
 		return errNotFound
 	}
@@ -250,13 +250,22 @@ func (s *Server) listing(w http.ResponseWriter, r *http.Request, req *request, l
 			feedLink{Title: req.settings.Title + " » " + l.feedTitle + " (RSS)", URL: req.base + l.path + "feed/"},
 			feedLink{Title: req.settings.Title + " » " + l.feedTitle + " (Atom)", Atom: true, URL: req.base + l.path + "feed/atom/"})
 	}
-	if req.route.page > 1 {
-		page.Head.Title = fmt.Sprintf("%s – Page %d", page.Head.Title, req.route.page)
-	}
+	page.Head.Title = pagedTitle(page.Head.Title, req.route.page)
 	for i := range posts {
 		page.Posts = append(page.Posts, s.postView(req, &posts[i], true))
 	}
 	return s.views.render(w, http.StatusOK, "list", page)
+}
+
+// pageCount is how many pages of perPage a list of total takes: at least one, on which an empty list says so.
+func pageCount(total, perPage int) int { return max((total+perPage-1)/perPage, 1) }
+
+// pagedTitle is a list's title on its page n: "Politics – My Blog – Page 2" from the second page on.
+func pagedTitle(title string, n int) string {
+	if n > 1 {
+		return fmt.Sprintf("%s – Page %d", title, n)
+	}
+	return title
 }
 
 func newPager(base string, current, last int) pager {

@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"fmt"
 	"net/http"
 	"net/url"
 	"runtime"
@@ -77,7 +76,7 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request, req *request) er
 			return err
 		}
 	}
-	lastPage := max((total+perPage-1)/perPage, 1)
+	lastPage := pageCount(total, perPage)
 	if req.route.page > lastPage {
 		return errNotFound
 	}
@@ -92,9 +91,7 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request, req *request) er
 	}
 	page.Site.Search = query
 	page.Head.Title = page.Heading + " – " + req.settings.Title
-	if req.route.page > 1 {
-		page.Head.Title = fmt.Sprintf("%s – Page %d", page.Head.Title, req.route.page)
-	}
+	page.Head.Title = pagedTitle(page.Head.Title, req.route.page)
 	page.Head.Canonical = "" // a search has no address of its own to point engines at: it is noindex
 	page.Head.NoIndex = true
 	if total > 0 {
